@@ -8,6 +8,9 @@ endfunction()
 
 # vsim_gtest(<name> SOURCES ... LIBS ... [LABELS ...]): a GoogleTest executable, one ctest per TEST.
 function(vsim_gtest name)
+  if(NOT VSIM_BUILD_TESTS)
+    return()
+  endif()
   cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   vsim_project_target(${name})

@@ -151,6 +151,16 @@ PopStatus PackedRing::pop(Chain& out) {
   const uint32_t limit = maxChain();
   for (;;) {
     if (count > 0) {
+      // drivernormative:... / Packed Virtqueues / Scatter-Gather Support#2: a list is never longer than the queue
+      // size (nor the device's limit, #1).
+      if (count >= limit) {
+        violate(limit < layout_.size
+                    ? "drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / Scatter-Gather Support#1"
+                    : "drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / Scatter-Gather Support#2",
+                "packed.list_too_long", "descriptor list is longer than allowed",
+                {{"head_slot", out.ringPos}, {"count", count + 1}, {"limit", limit}}, true);
+        return PopStatus::Broken;
+      }
       if (!readDesc(slot, d)) {
         broken_ = true;
         return PopStatus::Broken;
@@ -165,16 +175,6 @@ PopStatus PackedRing::pop(Chain& out) {
       }
     }
     ++count;
-    // drivernormative:... / Packed Virtqueues / Scatter-Gather Support#2: a list is never longer than the queue
-    // size (nor the device's limit, #1).
-    if (count > limit) {
-      violate(limit < layout_.size
-                  ? "drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / Scatter-Gather Support#1"
-                  : "drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / Scatter-Gather Support#2",
-              "packed.list_too_long", "descriptor list is longer than allowed",
-              {{"head_slot", out.ringPos}, {"count", count}, {"limit", limit}}, true);
-      return PopStatus::Broken;
-    }
     if (d.flags & packed::kDescFIndirect) {
       if (!walkIndirect(d, out, seenWritable, static_cast<uint16_t>(slot))) return PopStatus::Broken;
     } else if (!addSegment(out, d.addr, d.len, (d.flags & packed::kDescFWrite) != 0, seenWritable,
