@@ -1,6 +1,9 @@
 # vsim_project_target(<target>): the warning set every project target builds with.
 function(vsim_project_target tgt)
-  target_compile_options(${tgt} PRIVATE -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor)
+  target_compile_options(${tgt} PRIVATE -Wall -Wextra -Wnon-virtual-dtor)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${tgt} PRIVATE -Wshadow=local)
+  endif()
   if(VSIM_WERROR)
     target_compile_options(${tgt} PRIVATE -Werror)
   endif()

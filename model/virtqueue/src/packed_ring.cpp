@@ -89,15 +89,15 @@ bool PackedRing::addSegment(Chain& out, uint64_t addr, uint32_t len, bool writab
 bool PackedRing::walkIndirect(const packed::Desc& d, Chain& out, bool& seenWritable, uint16_t slot) {
   const char* clause = nullptr;
   const char* kind = nullptr;
-  // drivernormative:... Packed ... / Indirect Descriptors#1: INDIRECT only when VIRTIO_F_INDIRECT_DESC was negotiated.
+  // drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#1: INDIRECT only when VIRTIO_F_INDIRECT_DESC was negotiated.
   if (!indirect_) {
     clause = "drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#1";
     kind = "packed.indirect_not_negotiated";
-  // drivernormative:... Packed ... / Indirect Descriptors#4: no INDIRECT descriptor inside a NEXT-linked list.
+  // drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#4: no INDIRECT descriptor inside a NEXT-linked list.
   } else if ((d.flags & packed::kDescFNext) || !out.segs.empty()) {
     clause = "drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#4";
     kind = "packed.indirect_in_list";
-  // drivernormative:... Packed ... / Indirect Descriptors#3: the table is no longer than the device allows (and
+  // drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#3: the table is no longer than the device allows (and
   // holds whole descriptors).
   } else if (d.len == 0 || d.len % 16 != 0 || d.len / 16 > maxChain()) {
     clause = "drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#3";
@@ -121,7 +121,7 @@ bool PackedRing::walkIndirect(const packed::Desc& d, Chain& out, bool& seenWrita
       return false;
     }
     ++stats_.descriptorsRead;
-    // drivernormative:... Packed ... / Indirect Descriptors#2: entries of an indirect table carry no flag but WRITE.
+    // drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#2: entries of an indirect table carry no flag but WRITE.
     if (e.flags & ~packed::kDescFWrite) {
       violate("drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#2",
               "packed.indirect_entry_flags", "an indirect table entry has flags other than WRITE",
@@ -140,7 +140,7 @@ PopStatus PackedRing::pop(Chain& out) {
     broken_ = true;
     return PopStatus::Broken;
   }
-  // devicenormative:... / Packed Virtqueues / The Virtqueue Descriptor Table#3: use a descriptor only once its
+  // devicenormative:Basic Facilities of a Virtio Device / Packed Virtqueues / The Virtqueue Descriptor Table#3: use a descriptor only once its
   // AVAIL bit shows it was made available in the current wrap.
   if (!packed::isAvail(d.flags, availWrap_)) return PopStatus::Empty;
   out.clear();
@@ -151,7 +151,7 @@ PopStatus PackedRing::pop(Chain& out) {
   const uint32_t limit = maxChain();
   for (;;) {
     if (count > 0) {
-      // drivernormative:... / Packed Virtqueues / Scatter-Gather Support#2: a list is never longer than the queue
+      // drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / Scatter-Gather Support#2: a list is never longer than the queue
       // size (nor the device's limit, #1).
       if (count >= limit) {
         violate(limit < layout_.size
@@ -165,7 +165,7 @@ PopStatus PackedRing::pop(Chain& out) {
         broken_ = true;
         return PopStatus::Broken;
       }
-      // drivernormative:... / Packed Virtqueues / Scatter-Gather Support#6: all descriptors of a list are available
+      // drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / Scatter-Gather Support#6: all descriptors of a list are available
       // before its first one is.
       if (!packed::isAvail(d.flags, wrap)) {
         violate("drivernormative:Basic Facilities of a Virtio Device / Packed Virtqueues / Scatter-Gather Support#6",

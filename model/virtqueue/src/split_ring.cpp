@@ -150,19 +150,19 @@ bool SplitRing::walkChain(uint16_t head, Chain& out) {
     if (d.flags & split::kDescFIndirect) {
       const char* clause = nullptr;
       const char* kind = nullptr;
-      // drivernormative:... / Indirect Descriptors#1: INDIRECT only when VIRTIO_F_INDIRECT_DESC was negotiated.
+      // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#1: INDIRECT only when VIRTIO_F_INDIRECT_DESC was negotiated.
       if (!indirect_) {
         clause = "drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#1";
         kind = "split.indirect_not_negotiated";
-      // drivernormative:... / Indirect Descriptors#2: no INDIRECT inside an indirect table.
+      // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#2: no INDIRECT inside an indirect table.
       } else if (inIndirect) {
         clause = "drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#2";
         kind = "split.nested_indirect";
-      // drivernormative:... / Indirect Descriptors#4: INDIRECT and NEXT are never set together.
+      // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#4: INDIRECT and NEXT are never set together.
       } else if (d.flags & split::kDescFNext) {
         clause = "drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#4";
         kind = "split.indirect_with_next";
-      // nearest: drivernormative:... / Indirect Descriptors#3 (the table holds whole descriptors, at most queue
+      // nearest: drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#3 (the table holds whole descriptors, at most queue
       // size of them).
       } else if (d.len == 0 || d.len % 16 != 0 || d.len / 16 > limit) {
         clause = "drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#3";
@@ -200,12 +200,12 @@ bool SplitRing::walkChain(uint16_t head, Chain& out) {
       uint32_t expect = inIndirect ? i + 1 : (i + 1) % layout_.size;
       if (d.next != expect) {
         if (inIndirect)
-          // drivernormative:... / Indirect Descriptors#5: with IN_ORDER an indirect table is used sequentially.
+          // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#5: with IN_ORDER an indirect table is used sequentially.
           violate("drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#5",
                   "split.inorder_indirect_not_sequential", "IN_ORDER indirect table is not sequential",
                   {{"head", head}, {"desc", i}, {"next", d.next}, {"expected", expect}}, false);
         else
-          // drivernormative:... / The Virtqueue Descriptor Table#2: with IN_ORDER next is x+1 (0 after the last).
+          // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table#2: with IN_ORDER next is x+1 (0 after the last).
           violate("drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table#2",
                   "split.inorder_next_not_sequential", "IN_ORDER chain does not use the next descriptor",
                   {{"head", head}, {"desc", i}, {"next", d.next}, {"expected", expect}}, false);
@@ -232,7 +232,7 @@ void SplitRing::push(const Chain& c, uint32_t written) {
   // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Used Ring#2: len never
   // claims more than was written into the writable part.
   if (written > c.writableBytes) written = static_cast<uint32_t>(c.writableBytes);
-  // devicenormative:... / The Virtqueue Used Ring#1: len is set before used idx moves (writeUsed, then publish).
+  // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Used Ring#1: len is set before used idx moves (writeUsed, then publish).
   writeUsed(usedIdx_, c.id, written);
   ++usedIdx_;
   publishUsedIdx();
@@ -301,13 +301,13 @@ bool SplitRing::shouldNotify() {
 void SplitRing::setDriverNotifications(bool enable) {
   if (!configured_ || broken_) return;
   if (eventIdx_) {
-    // devicenormative:... / Available Buffer Notification Suppression#3: with EVENT_IDX used flags stay 0; the hint
+    // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / Available Buffer Notification Suppression#3: with EVENT_IDX used flags stay 0; the hint
     // is avail_event. Disabling leaves the old hint (the driver notifies at most once more).
     if (enable)
       // release: used ring state before the new avail_event the driver compares against
       mem_.storeRelease16(layout_.device + split::availEventOff(layout_.size), shadowAvail_, DmaKind::EventWrite);
   } else {
-    // devicenormative:... / Available Buffer Notification Suppression#1: used flags are 0 or 1.
+    // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / Available Buffer Notification Suppression#1: used flags are 0 or 1.
     mem_.storeRelaxed16(layout_.device + split::usedFlagsOff(), enable ? 0 : split::kUsedFNoNotify,
                         DmaKind::EventWrite);
   }
