@@ -251,8 +251,9 @@ void SplitRing::pushInOrderBatch(const Chain* const* chains, size_t n, uint32_t 
   const Chain& last = *chains[n - 1];
   if (last.id >= layout_.size) return;
   if (lastWritten > last.writableBytes) lastWritten = static_cast<uint32_t>(last.writableBytes);
-  // IN_ORDER: one used element for the last buffer stands for the whole batch; used idx moves by n.
-  writeUsed(static_cast<uint16_t>(usedIdx_ + n - 1), last.id, lastWritten);
+  // IN_ORDER: one used element, written at the batch's first position and naming its last buffer, stands for the
+  // whole batch; the device then skips forward, moving used idx by n.
+  writeUsed(usedIdx_, last.id, lastWritten);
   usedIdx_ = static_cast<uint16_t>(usedIdx_ + n);
   publishUsedIdx();
   for (size_t k = 0; k < n; ++k) {

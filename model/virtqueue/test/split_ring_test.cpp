@@ -156,7 +156,7 @@ TEST_F(SplitRingTest, InOrderBatchWritesOneUsedElement) {
   uint16_t usedIdx;
   mem.load(kDevice + split::usedIdxOff(), &usedIdx);
   split::UsedElem e;
-  mem.load(kDevice + split::usedRingOff(2), &e);
+  mem.load(kDevice + split::usedRingOff(0), &e);  // at the batch's first position
   EXPECT_EQ(usedIdx, 3);
   EXPECT_EQ(e.id, 2u);
   EXPECT_EQ(q->inFlight(), 0u);

@@ -39,7 +39,8 @@ class DeviceQueue {
   virtual PopStatus pop(Chain& out) = 0;
   /// Return a chain to the driver with the number of bytes written into its writable part.
   virtual void push(const Chain& c, uint32_t written) = 0;
-  /// IN_ORDER: return n chains (in the order they were popped) with one used entry, for the last one.
+  /// IN_ORDER: return n chains (in the order they were popped) with one used entry naming the last one, written
+  /// at the batch's first used position; the used position then skips the whole batch.
   /// Falls back to n single pushes when IN_ORDER was not negotiated.
   virtual void pushInOrderBatch(const Chain* const* chains, size_t n, uint32_t lastWritten) = 0;
   /// After pushes: does the driver want a used buffer notification now? (flags / EVENT_IDX / event structure)
