@@ -26,6 +26,10 @@ struct Param {
   uint32_t size;
 };
 
+void PrintTo(const Param& p, std::ostream* os) {
+  *os << (p.packed ? "packed " : "split ") << modeName(p.mode) << " size " << p.size;
+}
+
 std::string paramName(const ::testing::TestParamInfo<Param>& p) {
   return std::string(p.param.packed ? "packed_" : "split_") + modeName(p.param.mode) + "_" +
          std::to_string(p.param.size);
