@@ -1,0 +1,364 @@
+#include "vsim/model/device_core.h"
+
+#include "vsim/abi/features.h"
+#include "vsim/abi/status.h"
+
+namespace vsim::model {
+
+const uint64_t DeviceCore::kDefaultRingFeatures =
+    feat::bit(feat::kIndirectDesc) | feat::bit(feat::kEventIdx) | feat::bit(feat::kVersion1) |
+    feat::bit(feat::kRingPacked) | feat::bit(feat::kInOrder) | feat::bit(feat::kNotificationData) |
+    feat::bit(feat::kRingReset);
+
+namespace {
+constexpr const char* kInitSeq = "drivernormative:General Initialization And Device Operation / Device Initialization#1";
+}  // namespace
+
+DeviceCore::DeviceCore(DeviceLogic& logic, GuestMemory& mem, ViolationSink& sink, const CoreOptions& opts)
+    : logic_(logic), mem_(mem), sink_(sink), opts_(opts) {
+  if (opts_.ringFeatures == 0) opts_.ringFeatures = kDefaultRingFeatures;
+  queues_.resize(logic_.numQueues());
+  pending_.assign(queues_.size(), false);
+  for (uint16_t q = 0; q < queues_.size(); ++q) {
+    queues_[q].maxSize = logic_.queueMaxSize(q);
+    queues_[q].size = queues_[q].maxSize;
+  }
+}
+
+DeviceCore::~DeviceCore() = default;
+
+void DeviceCore::violate(const char* clause, const char* kind, std::string message, std::vector<Evidence> ev,
+                         bool needsReset) {
+  Violation v;
+  v.clause = clause;
+  v.kind = kind;
+  v.message = std::move(message);
+  v.culprit = Culprit::Driver;
+  v.evidence = std::move(ev);
+  sink_.report(std::move(v));
+  if (needsReset) setNeedsReset();
+}
+
+void DeviceCore::raise(IrqKind kind, uint16_t q) {
+  if (kind == IrqKind::Queue) {
+    ++stats_.usedNotifications;
+    if (obs_) obs_->onUsedNotify(q);
+  } else {
+    ++stats_.configNotifications;
+    if (obs_) obs_->onConfigNotify();
+  }
+  if (irq_) irq_->raise(kind, q);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status
+
+uint8_t DeviceCore::readStatus() {
+  if (status_ & status::kFeaturesOk) featuresOkReread_ = true;
+  return status_;
+}
+
+void DeviceCore::reset() {
+  for (uint16_t q = 0; q < queues_.size(); ++q) {
+    auto& s = queues_[q];
+    s.engine.reset();
+    s.enabled = false;
+    s.size = s.maxSize;
+    s.desc = s.driver = s.device = 0;
+    pending_[q] = false;
+  }
+  status_ = 0;
+  driverFeatures_ = negotiated_ = 0;
+  featuresOkReread_ = warnedNeedsReset_ = false;
+  ++stats_.resets;
+  logic_.onReset();
+}
+
+void DeviceCore::writeStatus(uint8_t v) {
+  const uint8_t old = status_;
+  if (v == 0) {
+    reset();
+    if (obs_) obs_->onStatus(old, 0);
+    return;
+  }
+  const uint8_t driverBits = old & static_cast<uint8_t>(~status::kDeviceNeedsReset);  // NEEDS_RESET is the device's
+  // drivernormative:Basic Facilities of a Virtio Device / Device Status Field#2: status bits are only ever added
+  // (until a reset); a cleared bit is reported and kept.
+  if (uint8_t cleared = driverBits & static_cast<uint8_t>(~v)) {
+    violate("drivernormative:Basic Facilities of a Virtio Device / Device Status Field#2", "status.bit_cleared",
+            "driver cleared device status bits without a reset", {{"old", old}, {"written", v}, {"cleared", cleared}});
+    v |= driverBits;
+  }
+  uint8_t added = v & static_cast<uint8_t>(~old) & static_cast<uint8_t>(~status::kDeviceNeedsReset);
+  // drivernormative:Basic Facilities of a Virtio Device / Device Status Field#3: after FAILED, a reset comes before
+  // any new initialisation step.
+  if ((old & status::kFailed) && (added & ~status::kFailed)) {
+    violate("drivernormative:Basic Facilities of a Virtio Device / Device Status Field#3", "status.reinit_after_failed",
+            "driver continued initialisation after FAILED without a reset", {{"old", old}, {"written", v}});
+  }
+  const uint8_t now = old | v;
+  // drivernormative:General Initialization And Device Operation / Device Initialization#1: ACKNOWLEDGE, DRIVER,
+  // FEATURES_OK (after re-reading it), DRIVER_OK, in that order.
+  if ((added & status::kDriver) && !(now & status::kAcknowledge))
+    violate(kInitSeq, "status.driver_before_acknowledge", "DRIVER set before ACKNOWLEDGE", {{"status", now}});
+  if ((added & status::kFeaturesOk) && !(now & status::kDriver))
+    violate(kInitSeq, "status.features_ok_before_driver", "FEATURES_OK set before DRIVER", {{"status", now}});
+  if (added & status::kFeaturesOk) {
+    if (legacy_) {
+      added &= static_cast<uint8_t>(~status::kFeaturesOk);  // a legacy interface has no FEATURES_OK: bit ignored
+      v &= static_cast<uint8_t>(~status::kFeaturesOk);
+    } else if (!acceptFeatures()) {
+      // devicenormative:Basic Facilities of a Virtio Device / Feature Bits#3: an unacceptable subset leaves
+      // FEATURES_OK clear, which the driver sees when it re-reads status.
+      added &= static_cast<uint8_t>(~status::kFeaturesOk);
+      v &= static_cast<uint8_t>(~status::kFeaturesOk);
+    } else {
+      featuresOkReread_ = false;
+    }
+  }
+  if (added & status::kDriverOk) {
+    if (!legacy_ && !((old | v) & status::kFeaturesOk))
+      violate(kInitSeq, "status.driver_ok_before_features_ok", "DRIVER_OK set before FEATURES_OK was accepted",
+              {{"status", static_cast<uint8_t>(old | v)}});
+    else if (!legacy_ && !featuresOkReread_)
+      violate(kInitSeq, "status.features_ok_not_reread",
+              "DRIVER_OK set without re-reading status after FEATURES_OK", {{"status", static_cast<uint8_t>(old | v)}});
+    if (legacy_) negotiated_ = driverFeatures_ & offeredFeatures();
+  }
+  status_ = static_cast<uint8_t>(old | v);
+  if (obs_) obs_->onStatus(old, status_);
+  if (added & status::kDriverOk) {
+    logic_.onDriverOk(*this);
+    for (uint16_t q = 0; q < queues_.size(); ++q)  // work made available before DRIVER_OK
+      if (pending_[q] && !manual_) processAll(q);
+  }
+}
+
+bool DeviceCore::acceptFeatures() {
+  const uint64_t offered = offeredFeatures();
+  const uint64_t acc = driverFeatures_;
+  bool ok = true;
+  // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1: only offered features are accepted.
+  if (uint64_t extra = acc & ~offered) {
+    violate("drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1", "features.not_offered",
+            "driver accepted features the device did not offer", {{"accepted", acc}, {"offered", offered}, {"extra", extra}});
+    ok = false;
+  }
+  // drivernormative:Reserved Feature Bits#1: VERSION_1 is accepted whenever it is offered.
+  if (feat::has(offered, feat::kVersion1) && !feat::has(acc, feat::kVersion1)) {
+    violate("drivernormative:Reserved Feature Bits#1", "features.version_1_not_accepted",
+            "driver did not accept VIRTIO_F_VERSION_1", {{"accepted", acc}});
+    ok = false;
+  }
+  // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#2 (and the device chapters): accepted
+  // features whose dependencies were not accepted; the device type names the clause.
+  std::string depClause = logic_.checkFeatures(acc);
+  if (!depClause.empty()) {
+    violate(depClause.c_str(), "features.dependency", "accepted features lack a feature they depend on",
+            {{"accepted", acc}});
+    ok = false;
+  }
+  if (!ok && opts_.refuseInvalidFeatures) return false;
+  negotiated_ = acc & offered;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Features
+
+uint64_t DeviceCore::offeredFeatures() const {
+  uint64_t f = logic_.deviceFeatures() | opts_.ringFeatures;
+  if (legacy_) f &= 0xffffffffull & ~feat::bit(feat::kVersion1);  // a legacy interface has 32 feature bits
+  return f;
+}
+
+uint32_t DeviceCore::readDeviceFeatures(uint32_t select) const {
+  if (select > 1) return 0;
+  return static_cast<uint32_t>(offeredFeatures() >> (32 * select));
+}
+
+void DeviceCore::writeDriverFeatures(uint32_t select, uint32_t value) {
+  // drivernormative:General Initialization And Device Operation / Device Initialization#4: no new features after
+  // FEATURES_OK (a legacy driver: after DRIVER_OK).
+  if ((!legacy_ && (status_ & status::kFeaturesOk)) || (legacy_ && (status_ & status::kDriverOk))) {
+    violate("drivernormative:General Initialization And Device Operation / Device Initialization#4",
+            "features.written_after_features_ok", "driver features written after they were fixed",
+            {{"select", select}, {"value", value}, {"status", status_}});
+    return;
+  }
+  if (select > 1) {
+    if (value != 0)
+      // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1: there are no offered bits above 63.
+      violate("drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1", "features.not_offered",
+              "driver accepted feature bits above 63", {{"select", select}, {"value", value}});
+    return;
+  }
+  const uint64_t mask = 0xffffffffull << (32 * select);
+  driverFeatures_ = (driverFeatures_ & ~mask) | (uint64_t{value} << (32 * select));
+}
+
+uint32_t DeviceCore::readDriverFeatures(uint32_t select) const {
+  return select > 1 ? 0 : static_cast<uint32_t>(driverFeatures_ >> (32 * select));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Config space
+
+bool DeviceCore::readConfig(uint32_t off, void* dst, uint32_t len) {
+  if (off > configSize() || len > configSize() - off) return false;
+  if (len) logic_.readConfig(off, dst, len);
+  return true;
+}
+
+bool DeviceCore::writeConfig(uint32_t off, const void* src, uint32_t len) {
+  if (off > configSize() || len > configSize() - off) return false;
+  // drivernormative:General Initialization And Device Operation / Device Initialization#3: while reading the
+  // feature bits (before FEATURES_OK) the driver may read, but not write, device configuration.
+  if (!legacy_ && !(status_ & status::kFeaturesOk)) {
+    violate("drivernormative:General Initialization And Device Operation / Device Initialization#3",
+            "config.written_before_features_ok", "device configuration written before FEATURES_OK",
+            {{"offset", off}, {"len", len}, {"status", status_}});
+    return true;
+  }
+  logic_.writeConfig(off, src, len);
+  return true;
+}
+
+void DeviceCore::configChanged() {
+  ++generation_;
+  if (driverOk()) raise(IrqKind::Config, 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Queues
+
+bool DeviceCore::enableQueue(uint16_t q) {
+  if (q >= queues_.size()) return false;
+  auto& s = queues_[q];
+  const bool packed = feat::has(negotiated_, feat::kRingPacked) && !legacy_;
+  s.engine = makeDeviceQueue(packed, mem_, sink_);
+  const uint64_t f = legacy_ ? (driverFeatures_ & offeredFeatures()) : negotiated_;
+  if (!s.engine->configure(QueueLayout{s.size, s.desc, s.driver, s.device}, f, q)) {
+    s.enabled = false;
+    // devicenormative:Basic Facilities of a Virtio Device / Device Status Field#3 (the device's side): an unusable
+    // queue is an error state the driver learns about through DEVICE_NEEDS_RESET.
+    setNeedsReset();
+    return false;
+  }
+  s.enabled = true;
+  return true;
+}
+
+void DeviceCore::disableQueue(uint16_t q) {
+  if (q >= queues_.size()) return;
+  auto& s = queues_[q];
+  s.engine.reset();
+  s.enabled = false;
+  pending_[q] = false;
+}
+
+void DeviceCore::resetQueue(uint16_t q) {
+  if (q >= queues_.size()) return;
+  // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / Virtqueue Reset / Virtqueue Reset#2: all of
+  // the queue's state goes back to its defaults.
+  logic_.onQueueReset(q);
+  auto& s = queues_[q];
+  s.engine.reset();
+  s.enabled = false;
+  s.size = s.maxSize;
+  s.desc = s.driver = s.device = 0;
+  pending_[q] = false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Notifications and processing
+
+void DeviceCore::notify(uint16_t q, bool hasData, uint32_t data) {
+  ++stats_.driverNotifications;
+  if (obs_) obs_->onDriverNotify(q, hasData, data);
+  if (q >= queues_.size()) return;
+  // drivernormative:General Initialization And Device Operation / Device Initialization#7: no available buffer
+  // notifications before DRIVER_OK.
+  if (!driverOk()) {
+    violate("drivernormative:General Initialization And Device Operation / Device Initialization#7",
+            "notify.before_driver_ok", "available buffer notification before DRIVER_OK", {{"queue", q}, {"status", status_}});
+    // devicenormative:Basic Facilities of a Virtio Device / Device Status Field#1: nothing is consumed before
+    // DRIVER_OK; the work stays pending until then.
+    pending_[q] = true;
+    return;
+  }
+  // drivernormative:Basic Facilities of a Virtio Device / Device Status Field#4: once DEVICE_NEEDS_RESET is set the
+  // driver should stop relying on the device (and reset it); carrying on is reported once.
+  if (needsReset()) {
+    if (!warnedNeedsReset_) {
+      warnedNeedsReset_ = true;
+      violate("drivernormative:Basic Facilities of a Virtio Device / Device Status Field#4", "notify.after_needs_reset",
+              "driver keeps notifying a device that set DEVICE_NEEDS_RESET", {{"queue", q}, {"status", status_}});
+    }
+    return;
+  }
+  auto& s = queues_[q];
+  if (!s.enabled || !s.engine) return;
+  s.engine->onNotification(hasData, data);
+  pending_[q] = true;
+  if (!manual_) processAll(q);
+}
+
+bool DeviceCore::processOne(uint16_t q) {
+  if (q >= queues_.size() || !driverOk() || needsReset()) return false;
+  auto& s = queues_[q];
+  if (!s.enabled || !s.engine) return false;
+  DeviceQueue& e = *s.engine;
+  switch (e.pop(chain_)) {
+    case PopStatus::Empty:
+      pending_[q] = false;
+      return false;
+    case PopStatus::Broken:
+      pending_[q] = false;
+      setNeedsReset();
+      return false;
+    case PopStatus::Ok: break;
+  }
+  uint32_t written = 0;
+  switch (logic_.handle(*this, q, chain_, written)) {
+    case ChainResult::Done:
+      e.push(chain_, written);
+      ++stats_.chainsDone;
+      if (obs_) obs_->onChainDone(q, chain_, written);
+      break;
+    case ChainResult::Deferred:
+    case ChainResult::Drop: break;
+  }
+  return true;
+}
+
+void DeviceCore::processAll(uint16_t q) {
+  while (processOne(q)) {
+  }
+  signalUsed(q);
+}
+
+void DeviceCore::signalUsed(uint16_t q) {
+  if (q >= queues_.size() || !queues_[q].engine || !driverOk()) return;
+  if (queues_[q].engine->shouldNotify()) raise(IrqKind::Queue, q);
+}
+
+void DeviceCore::complete(uint16_t q, const Chain& c, uint32_t written, bool signal) {
+  if (q >= queues_.size() || !queues_[q].engine) return;
+  queues_[q].engine->push(c, written);
+  ++stats_.chainsDone;
+  if (obs_) obs_->onChainDone(q, c, written);
+  if (signal) signalUsed(q);
+}
+
+void DeviceCore::setNeedsReset() {
+  if (needsReset()) return;
+  const uint8_t old = status_;
+  status_ |= status::kDeviceNeedsReset;
+  if (obs_) obs_->onStatus(old, status_);
+  // devicenormative:Basic Facilities of a Virtio Device / Device Status Field#3: after DRIVER_OK, setting
+  // DEVICE_NEEDS_RESET comes with a configuration change notification.
+  if (driverOk()) raise(IrqKind::Config, 0);
+}
+
+}  // namespace vsim::model
