@@ -22,7 +22,7 @@ bool PackedRing::configure(const QueueLayout& l, uint64_t features, int queueInd
   inOrder_ = rf.inOrder;
   indirect_ = rf.indirect;
   notifData_ = rf.notificationData;
-  outstanding_.assign(65536, 0);
+  outstanding_.assign(65536 / 64, 0);
   return true;
 }
 
@@ -191,13 +191,13 @@ PopStatus PackedRing::pop(Chain& out) {
   out.ringSlots = static_cast<uint16_t>(count);
   // nearest: drivernormative:Basic Facilities of a Virtio Device / PAcked Virtqueues / The Virtqueue Descriptor Table#1
   // (the driver may not reuse a buffer id the device has not given back).
-  if (outstanding_[out.id]) {
+  if (isOut(out.id)) {
     violate("drivernormative:Basic Facilities of a Virtio Device / PAcked Virtqueues / The Virtqueue Descriptor Table#1",
             "packed.id_in_flight", "a buffer id the device has not returned yet was made available again",
             {{"id", out.id}, {"head_slot", out.ringPos}}, true);
     return PopStatus::Broken;
   }
-  outstanding_[out.id] = 1;
+  setOut(out.id, true);
   nextAvail_ = static_cast<uint16_t>(slot);
   availWrap_ = wrap;
   ++inFlight_;
@@ -225,7 +225,7 @@ void PackedRing::advanceUsed(uint32_t slots) {
 }
 
 void PackedRing::push(const Chain& c, uint32_t written) {
-  if (!configured_ || broken_ || !outstanding_[c.id]) return;
+  if (!configured_ || broken_ || !isOut(c.id)) return;
   // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Used Ring#2: len never
   // claims more than was written into the writable part.
   if (written > c.writableBytes) written = static_cast<uint32_t>(c.writableBytes);
@@ -233,7 +233,7 @@ void PackedRing::push(const Chain& c, uint32_t written) {
   // completion order, each at the next used position.
   writeUsedDesc(c.id, written);
   advanceUsed(c.ringSlots);
-  outstanding_[c.id] = 0;
+  setOut(c.id, false);
   --inFlight_;
   ++stats_.chainsUsed;
 }
@@ -252,8 +252,8 @@ void PackedRing::pushInOrderBatch(const Chain* const* chains, size_t n, uint32_t
   uint32_t slots = 0;
   for (size_t k = 0; k < n; ++k) {
     slots += chains[k]->ringSlots;
-    if (outstanding_[chains[k]->id]) {
-      outstanding_[chains[k]->id] = 0;
+    if (isOut(chains[k]->id)) {
+      setOut(chains[k]->id, false);
       --inFlight_;
     }
   }

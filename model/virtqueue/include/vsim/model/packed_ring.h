@@ -43,7 +43,12 @@ class PackedRing final : public DeviceQueue {
   uint16_t nextUsed_ = 0;
   bool usedWrap_ = true;
   uint32_t signalledLin_ = 0;          // used position (linear) at the last notification decision
-  std::vector<uint8_t> outstanding_;   // per buffer id (65536): popped and not yet returned
+  std::vector<uint64_t> outstanding_;  // bit per buffer id (65536): popped and not yet returned
+  bool isOut(uint16_t id) const { return (outstanding_[id >> 6] >> (id & 63)) & 1; }
+  void setOut(uint16_t id, bool v) {
+    if (v) outstanding_[id >> 6] |= uint64_t{1} << (id & 63);
+    else outstanding_[id >> 6] &= ~(uint64_t{1} << (id & 63));
+  }
 };
 
 }  // namespace vsim::model
