@@ -94,9 +94,18 @@ constexpr unsigned fieldWidth(uint32_t off) {
     case kDeviceFeatureSelect: case kDeviceFeature: case kDriverFeatureSelect: case kDriverFeature: return 4;
     case kDeviceStatus: case kConfigGeneration: return 1;
     case kQueueDesc: case kQueueDriver: case kQueueDevice: return 8;
-    default: return (off < kSize && off >= kConfigMsixVector && off % 2 == 0) ? 2 : 0;
+    default:
+      // the 16-bit fields; offsets inside the three 64-bit queue address fields are not field starts
+      return (off < kSize && off >= kConfigMsixVector && off % 2 == 0 &&
+              !(off > kQueueDesc && off < kQueueNotifConfigData))
+                 ? 2
+                 : 0;
   }
 }
+static_assert(fieldWidth(kDeviceFeature) == 4 && fieldWidth(kConfigMsixVector) == 2 && fieldWidth(kDeviceStatus) == 1 &&
+              fieldWidth(kQueueDevice) == 8 && fieldWidth(kQueueDesc + 4) == 0 && fieldWidth(kQueueDriver + 2) == 0 &&
+              fieldWidth(kQueueNotifConfigData) == 2 && fieldWidth(kAdminQueueNum) == 2 && fieldWidth(kSize) == 0 &&
+              fieldWidth(kDeviceFeature + 2) == 0);
 }  // namespace common
 
 constexpr uint16_t kNoVector = 0xffff;  ///< VIRTIO_MSI_NO_VECTOR
@@ -106,6 +115,13 @@ constexpr uint8_t kIsrQueue = 1, kIsrConfig = 2;
 constexpr uint16_t kMsixCtrlEnable = 1u << 15, kMsixCtrlMaskAll = 1u << 14;
 constexpr uint32_t kMsixEntrySize = 16;  ///< addr lo, addr hi, data, vector control
 constexpr uint32_t kMsixVectorMasked = 1;
+/// MSI-X capability: message control, table offset/BIR and PBA offset/BIR offsets within the capability.
+constexpr uint16_t kMsixCapControl = 2, kMsixCapTable = 4, kMsixCapPba = 8, kMsixCapSize = 12;
+constexpr uint16_t kMsixCtrlTableSizeMask = 0x07ff;  ///< table size minus one
+constexpr uint32_t kMsixBirMask = 7;
+/// MSI-X table entry: message address low/high, message data, vector control.
+constexpr uint32_t kMsixEntryAddrLo = 0, kMsixEntryAddrHi = 4, kMsixEntryData = 8, kMsixEntryCtrl = 12;
+constexpr uint16_t kMsixMaxVectors = 2048;
 
 // --- Legacy (0.9.5) I/O BAR layout ---
 namespace legacy {
