@@ -18,7 +18,7 @@ size_t ViolationLog::count(const std::string& clause) const {
 }
 
 std::string toString(const Violation& v) {
-  std::string s = "[" + v.clause + "] " + v.kind;
+  std::string s = "[" + v.clause + "] " + (v.device.empty() ? "" : v.device + ": ") + v.kind;
   if (v.queue >= 0) s += " (vq " + std::to_string(v.queue) + ")";
   s += ": " + v.message;
   if (!v.evidence.empty()) {

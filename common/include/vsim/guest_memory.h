@@ -81,10 +81,54 @@ class GuestMemory {
     return write(gpa, &v, sizeof(T), kind);
   }
 
+  /// The rest of one logical DMA transaction whose first part was already reported: same checks, no observer call.
+  bool peek(uint64_t gpa, void* dst, uint64_t len) const {
+    if (const uint8_t* p = translate(gpa, len)) {
+      std::memcpy(dst, p, len);
+      return true;
+    }
+    DmaObserver* o = observer_;
+    const_cast<GuestMemory*>(this)->observer_ = nullptr;
+    bool ok = read(gpa, dst, len);
+    const_cast<GuestMemory*>(this)->observer_ = o;
+    return ok;
+  }
+  bool poke(uint64_t gpa, const void* src, uint64_t len) {
+    if (uint8_t* p = translate(gpa, len)) {
+      std::memcpy(p, src, len);
+      return true;
+    }
+    DmaObserver* o = observer_;
+    observer_ = nullptr;
+    bool ok = write(gpa, src, len);
+    observer_ = o;
+    return ok;
+  }
+  /// Report one DMA transaction to the observer without moving data (the data moved through peek/poke parts).
+  void noteDma(DmaKind kind, uint64_t gpa, uint64_t len, bool write) const {
+    if (observer_) observer_->onDma(kind, gpa, len, write);
+  }
+
   /// 16-bit load with acquire semantics: later reads are not performed before it (ring index / flags polling).
   bool loadAcquire16(uint64_t gpa, uint16_t* out, DmaKind kind) const;
   /// 16-bit store with release semantics: earlier writes are visible before it (ring index / flags publish).
   bool storeRelease16(uint64_t gpa, uint16_t v, DmaKind kind);
+  /// loadAcquire16 as the first part of a transaction reported with noteDma (no observer call).
+  bool loadAcquire16Quiet(uint64_t gpa, uint16_t* out) const {
+    DmaObserver* o = observer_;
+    const_cast<GuestMemory*>(this)->observer_ = nullptr;
+    bool ok = loadAcquire16(gpa, out, DmaKind::Other);
+    const_cast<GuestMemory*>(this)->observer_ = o;
+    return ok;
+  }
+  /// storeRelease16 as the last part of a transaction already reported with noteDma (no observer call).
+  bool storeRelease16Quiet(uint64_t gpa, uint16_t v) {
+    DmaObserver* o = observer_;
+    observer_ = nullptr;
+    bool ok = storeRelease16(gpa, v, DmaKind::Other);
+    observer_ = o;
+    return ok;
+  }
   /// 16-bit store with no ordering beyond atomicity (flags written by the other side concurrently).
   bool storeRelaxed16(uint64_t gpa, uint16_t v, DmaKind kind);
 

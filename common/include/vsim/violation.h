@@ -23,6 +23,7 @@ struct Violation {
   std::string message;  ///< one line for people
   Culprit culprit = Culprit::Driver;
   int queue = -1;       ///< virtqueue index, -1 when not queue-specific
+  std::string device;   ///< which device instance saw it ("rng0"); empty when not known
   std::vector<Evidence> evidence;
   uint64_t seq = 0;     ///< order of reporting within its sink (trace position)
 };

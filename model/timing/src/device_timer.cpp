@@ -71,14 +71,18 @@ uint64_t DeviceTimer::takePendingCostPs() {
 
 void DeviceTimer::onUsedNotify(uint16_t q) {
   if (q < queues_.size()) ++queues_[q].usedInterrupts;
-  if (!timed_) busyPs_ += takePendingCostPs();  // DMA after the last chain (used idx, event reads)
+  // The notification decision comes after the device's last DMA (the empty-ring probe, the suppression read):
+  // that tail is part of the device's time in both modes.
+  busyPs_ += takePendingCostPs();
   lastIrqPs_ = busyPs_ + model_.irqPs();
+  if (onIrq) onIrq(lastIrqPs_);
   if (onEvent) onEvent("used_irq", q, lastIrqPs_);
 }
 
 void DeviceTimer::onConfigNotify() {
   ++configIrqs_;
   lastIrqPs_ = std::max(busyPs_, clock_.nowPs) + model_.irqPs();
+  if (onIrq) onIrq(lastIrqPs_);
   if (onEvent) onEvent("config_irq", -1, lastIrqPs_);
 }
 

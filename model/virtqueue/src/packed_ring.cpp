@@ -37,11 +37,11 @@ void PackedRing::reset() {
 
 bool PackedRing::readDesc(uint32_t slot, packed::Desc& d) {
   const uint64_t a = layout_.desc + 16ull * slot;
-  // acquire: addr, len and id of a descriptor are read only after flags showed it available
-  if (!mem_.loadAcquire16(a + offsetof(packed::Desc, flags), &d.flags, DmaKind::RingIndexRead)) return false;
-  if (!mem_.load(a, &d.addr, DmaKind::DescRead) || !mem_.load(a + 8, &d.len, DmaKind::DescRead) ||
-      !mem_.load(a + 12, &d.id, DmaKind::DescRead))
-    return false;
+  // One 16-byte descriptor fetch, in two steps for ordering:
+  // acquire: addr, len and id are read only after flags showed the descriptor available
+  if (!mem_.loadAcquire16Quiet(a + offsetof(packed::Desc, flags), &d.flags)) return false;
+  if (!mem_.peek(a, &d, offsetof(packed::Desc, flags))) return false;
+  mem_.noteDma(DmaKind::DescRead, a, sizeof(packed::Desc), false);
   ++stats_.descriptorsRead;
   return true;
 }
@@ -207,12 +207,17 @@ PopStatus PackedRing::pop(Chain& out) {
 
 void PackedRing::writeUsedDesc(uint16_t id, uint32_t len) {
   const uint64_t a = layout_.desc + 16ull * nextUsed_;
-  mem_.store(a + offsetof(packed::Desc, id), id, DmaKind::UsedWrite);
-  mem_.store(a + offsetof(packed::Desc, len), len, DmaKind::UsedWrite);
+  // One write of the descriptor's len, id and flags (bytes 8..15), in two steps for ordering:
+  struct {
+    uint32_t len;
+    uint16_t id;
+  } __attribute__((packed)) body{len, id};
+  mem_.poke(a + offsetof(packed::Desc, len), &body, sizeof body);
   uint16_t flags = usedWrap_ ? (packed::kDescFAvail | packed::kDescFUsed) : 0;
   if (len) flags |= packed::kDescFWrite;
   // release: id and len of the used descriptor (and the buffer data) before its flags flip to used
-  mem_.storeRelease16(a + offsetof(packed::Desc, flags), flags, DmaKind::UsedWrite);
+  mem_.storeRelease16Quiet(a + offsetof(packed::Desc, flags), flags);
+  mem_.noteDma(DmaKind::UsedWrite, a + offsetof(packed::Desc, len), 8, true);
 }
 
 void PackedRing::advanceUsed(uint32_t slots) {

@@ -29,7 +29,8 @@ bool SplitRing::configure(const QueueLayout& l, uint64_t features, int queueInde
 
 void SplitRing::reset() {
   configured_ = broken_ = false;
-  lastAvail_ = shadowAvail_ = usedIdx_ = signalledUsed_ = 0;
+  lastAvail_ = shadowAvail_ = usedIdx_ = signalledUsed_ = availEventWritten_ = 0;
+  driverNotify_ = true;
   inFlight_ = 0;
   reportedFlags_ = false;
   outstanding_.assign(outstanding_.size(), 0);
@@ -62,6 +63,14 @@ PopStatus SplitRing::pop(Chain& out) {
   if (!configured_ || broken_) return broken_ ? PopStatus::Broken : PopStatus::Empty;
   if (lastAvail_ == shadowAvail_) {
     if (!refreshAvailIdx()) return broken_ ? PopStatus::Broken : PopStatus::Empty;
+    if (lastAvail_ == shadowAvail_ && eventIdx_ && driverNotify_ && availEventWritten_ != lastAvail_) {
+      // EVENT_IDX: going idle, ask to be notified when the driver makes the next buffer available.
+      availEventWritten_ = lastAvail_;
+      mem_.store(layout_.device + split::availEventOff(layout_.size), lastAvail_, DmaKind::EventWrite);
+      // full barrier: avail_event is visible before avail idx is read again (no notification lost in between)
+      __atomic_thread_fence(__ATOMIC_SEQ_CST);
+      if (!refreshAvailIdx()) return broken_ ? PopStatus::Broken : PopStatus::Empty;
+    }
     if (lastAvail_ == shadowAvail_) return PopStatus::Empty;
   }
   uint16_t head;
@@ -301,12 +310,15 @@ bool SplitRing::shouldNotify() {
 
 void SplitRing::setDriverNotifications(bool enable) {
   if (!configured_ || broken_) return;
+  driverNotify_ = enable;
   if (eventIdx_) {
     // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / Available Buffer Notification Suppression#3: with EVENT_IDX used flags stay 0; the hint
     // is avail_event. Disabling leaves the old hint (the driver notifies at most once more).
-    if (enable)
+    if (enable) {
+      availEventWritten_ = shadowAvail_;
       // release: used ring state before the new avail_event the driver compares against
       mem_.storeRelease16(layout_.device + split::availEventOff(layout_.size), shadowAvail_, DmaKind::EventWrite);
+    }
   } else {
     // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / Available Buffer Notification Suppression#1: used flags are 0 or 1.
     mem_.storeRelaxed16(layout_.device + split::usedFlagsOff(), enable ? 0 : split::kUsedFNoNotify,

@@ -74,6 +74,8 @@ class DeviceTimer final : public DmaObserver, public CoreObserver {
   /// Called when the device has new work (a driver notification or a status change): the timed shell wakes its
   /// processing thread.
   std::function<void()> onWork;
+  /// Called when the device sends an interrupt, with the time (ps) it reaches the CPU.
+  std::function<void(uint64_t atPs)> onIrq;
 
  private:
   std::string name_;

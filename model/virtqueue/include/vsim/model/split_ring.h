@@ -41,6 +41,8 @@ class SplitRing final : public DeviceQueue {
   uint16_t signalledUsed_ = 0;  // used idx at the last notification decision
   std::vector<uint8_t> outstanding_;  // per head: popped and not yet returned
   bool reportedFlags_ = false;
+  bool driverNotify_ = true;          // the device wants available buffer notifications
+  uint16_t availEventWritten_ = 0;    // EVENT_IDX: avail_event value last published
 };
 
 }  // namespace vsim::model
