@@ -104,9 +104,22 @@ bool DriverQueue::configureAreas(uint32_t size, uint64_t features, GuestMemory& 
   index_ = queueIndex;
   addrs_ = RingAddrs{};
 
-  const uint64_t d = alloc.alloc(descBytes, descAlign);
-  const uint64_t dr = alloc.alloc(drvBytes, drvAlign);
-  const uint64_t dv = alloc.alloc(devBytes, devAlign);
+  uint64_t d, dr, dv;
+  if (opts_.legacyAlign != 0) {
+    // Legacy interface: one physically-contiguous block aligned to legacyAlign (the device derives the avail and
+    // used ring addresses from the block address and the queue size alone).
+    const uint32_t la = opts_.legacyAlign;
+    if (isPacked() || (la & (la - 1)) != 0 || la < split::kDescAlign) return false;
+    const LegacySplitLayout l = legacySplitLayout(size, la);
+    d = alloc.alloc(l.totalBytes, la);
+    if (d == GuestAllocator::kFail) return false;
+    dr = d + l.availOff;
+    dv = d + l.usedOff;
+  } else {
+    d = alloc.alloc(descBytes, descAlign);
+    dr = alloc.alloc(drvBytes, drvAlign);
+    dv = alloc.alloc(devBytes, devAlign);
+  }
   if (d == GuestAllocator::kFail || dr == GuestAllocator::kFail || dv == GuestAllocator::kFail) return false;
   if (!mem.contains(d, descBytes) || !mem.contains(dr, drvBytes) || !mem.contains(dv, devBytes)) return false;
   desc_.bind(&mem, d, descBytes);
