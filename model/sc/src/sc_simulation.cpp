@@ -231,6 +231,7 @@ struct DeviceRunner : sc_core::sc_module {
         for (uint16_t q = 0; q < core.numQueues(); ++q) {
           // Same order as the fast mode's processAll(): drain the queue request by request, waiting each
           // request's cost, then one notification decision.
+          if (!core.pending(q)) continue;  // like the fast mode: only queues the driver notified
           bool any = false;
           while (core.processOne(q)) {
             any = did = true;
@@ -251,6 +252,7 @@ struct DeviceRunner : sc_core::sc_module {
 };
 
 struct ScSimulation::Impl {
+  bool started = false;
   BoardBackend& board;
   SimMode mode;
   Cpu cpu;
@@ -281,6 +283,8 @@ struct ScSimulation::Impl {
 ScSimulation::ScSimulation(BoardBackend& board, SimMode mode) {
   if (gElaborated.exchange(true))
     throw std::logic_error("SystemC elaborates once per process: create one ScSimulation per process");
+  // Our run loop steps the kernel itself; an empty step is not worth a warning on stdout.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_ID_NO_SC_START_ACTIVITY_, sc_core::SC_DO_NOTHING);
   impl_ = std::make_unique<Impl>(board, mode);
 }
 
@@ -291,11 +295,14 @@ void ScSimulation::run(const std::function<void(CpuPort&)>& workload) {
   impl_->cpu.finished = false;
   impl_->cpu.pendingStart = true;
   impl_->cpu.start.notify(SC_ZERO_TIME);
+  if (!impl_->started) {
+    impl_->started = true;
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);  // initialisation: every process runs to its first wait
+  }
   while (!impl_->cpu.finished) {
-    sc_core::sc_start(sc_core::SC_ZERO_TIME);
-    if (impl_->cpu.finished) break;
-    if (!sc_core::sc_pending_activity()) break;
-    sc_core::sc_start(sc_core::sc_time_to_pending_activity());
+    if (sc_core::sc_pending_activity_at_current_time()) sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    else if (sc_core::sc_pending_activity()) sc_core::sc_start(sc_core::sc_time_to_pending_activity());
+    else break;
   }
   if (!impl_->cpu.finished) throw std::runtime_error("simulation stalled: the workload waits for an event that never comes");
 }
