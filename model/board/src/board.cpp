@@ -1,5 +1,7 @@
 #include "vsim/model/board.h"
 
+#include "vsim/model/rng_type.h"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -63,6 +65,20 @@ Board::Board(const BoardConfig& cfg) : cfg_(cfg), timing_(cfg.timing), platform_
 
 Board::~Board() { finish(); }
 
+DeviceLogic& Board::logic(size_t i) { return *devices_.at(i)->logic; }
+
+int Board::find(const std::string& name) const {
+  for (size_t i = 0; i < devices_.size(); ++i)
+    if (devices_[i]->name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::shared_ptr<void> Board::shared(const std::string& key, const std::function<std::shared_ptr<void>()>& make) {
+  auto it = shared_.find(key);
+  if (it != shared_.end()) return it->second;
+  return shared_[key] = make();
+}
+
 const std::string& Board::deviceName(size_t i) const { return devices_.at(i)->name; }
 TransportKind Board::deviceTransport(size_t i) const { return devices_.at(i)->spec.transport; }
 DeviceCore& Board::core(size_t i) { return *devices_.at(i)->core; }
@@ -83,9 +99,13 @@ void Board::buildDevice(const DeviceSpec& spec, size_t index) {
   std::string name = spec.name.empty() ? spec.type + std::to_string(index) : spec.name;
   auto d = std::make_unique<Device>(*this, spec, name);
   if (spec.type == "rng") {
-    d->logic = std::make_unique<RngDevice>(spec.rng);
+    d->logic = std::make_unique<RngDevice>(rngParamsFrom(spec.options, name, spec.rng));
+  } else if (auto it = deviceTypes().find(spec.type); it != deviceTypes().end()) {
+    d->logic = it->second.make(spec.options, name, *this);
   } else {
-    throw std::invalid_argument("device '" + name + "': unknown device type '" + spec.type + "' (known: rng)");
+    std::string known;
+    for (const auto& [t, info] : deviceTypes()) known += (known.empty() ? "" : ", ") + t;
+    throw std::invalid_argument("device '" + name + "': unknown device type '" + spec.type + "' (known: " + known + ")");
   }
   auto& ram = platform_.ram();
   d->view.addRegion(ram.base(), ram.size(), ram.data());

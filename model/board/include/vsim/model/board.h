@@ -10,6 +10,7 @@
 
 #include "vsim/model/board_backend.h"
 #include "vsim/model/cpu_port.h"
+#include "vsim/model/device_registry.h"
 #include "vsim/model/platform.h"
 #include "vsim/model/rng_device.h"
 #include "vsim/model/timing_params.h"
@@ -26,10 +27,11 @@ const char* transportName(TransportKind t);
 bool parseTransport(const std::string& s, TransportKind* out);
 
 struct DeviceSpec {
-  std::string type = "rng";  ///< device type: "rng"
+  std::string type = "rng";  ///< device type: a name from deviceTypes() ("rng", "blk", "net", "console", "input")
   TransportKind transport = TransportKind::PciModern;
   std::string name;          ///< instance name; default "<type><n>"
-  RngParams rng;
+  DeviceOptions options;     ///< the type's options (key=value); see deviceTypes()[type].options
+  RngParams rng;             ///< rng only: starting parameters in C++ (options override them)
   VirtioPciParams pci;
   VirtioMmioParams mmio;
   CoreOptions core;
@@ -43,7 +45,7 @@ struct BoardConfig {
   std::string vcdPath;    ///< VCD of interrupt lines and queue occupancy; empty = none
 };
 
-class Board final : public BoardBackend, private BusObserver {
+class Board final : public BoardBackend, private BusObserver, private BoardContext {
  public:
   /// Throws std::invalid_argument with a clear message on a bad configuration (unknown device type, no free slot,
   /// trace file that cannot be opened, inconsistent layout).
@@ -62,6 +64,10 @@ class Board final : public BoardBackend, private BusObserver {
 
   struct Device;
   Device& device(size_t i) { return *devices_.at(i); }
+  /// The device type's logic object (cast to RngDevice, BlkDevice, ... for host-side APIs).
+  DeviceLogic& logic(size_t i);
+  /// Index of the device with this instance name, or -1.
+  int find(const std::string& name) const;
   const std::string& deviceName(size_t i) const;
   TransportKind deviceTransport(size_t i) const;
   /// The CPU as a plain C++ object (no SystemC): accesses cost their latency on the board clock.
@@ -88,6 +94,10 @@ class Board final : public BoardBackend, private BusObserver {
   void onAccess(Space space, uint64_t addr, unsigned len, uint64_t value, bool write, const std::string& targetName,
                 const std::string& regName) override;
   void buildDevice(const DeviceSpec& spec, size_t index);
+  // BoardContext
+  std::shared_ptr<void> shared(const std::string& key, const std::function<std::shared_ptr<void>()>& make) override;
+  uint64_t nowPs() const override { return clock_.nowPs; }
+  std::map<std::string, std::shared_ptr<void>> shared_;
   void sampleWaves();
 
   BoardConfig cfg_;

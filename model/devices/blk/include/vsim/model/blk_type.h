@@ -1,0 +1,7 @@
+// The "blk" device type for the board's registry (options, factory).
+#pragma once
+#include "vsim/model/device_type.h"
+
+namespace vsim::model {
+DeviceTypeInfo blkDeviceType();
+}  // namespace vsim::model

@@ -1,0 +1,7 @@
+// The "console" device type for the board's registry (options, factory).
+#pragma once
+#include "vsim/model/device_type.h"
+
+namespace vsim::model {
+DeviceTypeInfo consoleDeviceType();
+}  // namespace vsim::model
