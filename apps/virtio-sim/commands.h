@@ -1,6 +1,8 @@
 // Subcommands of the virtio-sim command-line tool.
 #pragma once
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace vsim::app {
 
@@ -9,6 +11,18 @@ struct RingCheckOptions {
   uint64_t seed = 1;
   bool verbose = false;
 };
+
+struct ConformanceOptions {
+  std::string reportDir = "reports";
+  std::string filter = "*";
+  uint64_t seed = 1;
+  std::vector<std::string> deviceTypes, transports;
+  std::string expectationsDir;
+  std::string untestablePath;
+};
+
+/// Run the conformance suite and write results.json and junit.xml into reportDir.
+int runConformance(const ConformanceOptions& opt);
 
 /// Push requests through split and packed rings in every mode, then feed hostile rings to the device and show
 /// the clause each one breaks. Returns the process exit code (0 = every check held).

@@ -1,0 +1,38 @@
+// Small helpers shared by the suite's test files.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "vsim/abi/status.h"
+#include "vsim/conformance/suite.h"
+#include "vsim/drv/discover.h"
+
+namespace vsim::conformance {
+
+using TK = model::TransportKind;
+
+inline bool isLegacy(const Config& c) {
+  return c.transport == TK::PciLegacy || c.transport == TK::MmioV1;
+}
+
+/// Discover the configuration's device and build its transport (no initialisation). nullptr = harness error.
+inline std::unique_ptr<drv::Transport> rawTransport(TestContext& ctx, drv::Hal& hal, ViolationSink& sink) {
+  auto found = drv::discover(hal, sink);
+  if (found.size() != 1) {
+    ctx.harnessError("expected exactly one device, discovered " + std::to_string(found.size()));
+    return nullptr;
+  }
+  auto t = drv::makeTransport(hal, found[0], false, sink);
+  if (!t) ctx.harnessError("no transport for " + found[0].location);
+  return t;
+}
+
+/// A feature set a correct modern driver would accept (VERSION_1 only) or a legacy one (nothing).
+inline uint64_t minimalFeatures(const Config& c) { return isLegacy(c) ? 0 : (uint64_t{1} << 32); }
+
+void registerWorkloadTests(std::vector<TestInfo>& out);
+void registerRingVectorTests(std::vector<TestInfo>& out);
+void registerInitMutants(std::vector<TestInfo>& out);
+void registerDeviceTests(std::vector<TestInfo>& out);
+
+}  // namespace vsim::conformance
