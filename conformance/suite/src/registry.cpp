@@ -10,6 +10,7 @@ const std::vector<TestInfo>& allTests() {
     registerRingVectorTests(v);
     registerInitMutants(v);
     registerDeviceTests(v);
+    registerTransportMutants(v);
     return v;
   }();
   return kTests;

@@ -16,14 +16,16 @@ inline bool isLegacy(const Config& c) {
 }
 
 /// Discover the configuration's device and build its transport (no initialisation). nullptr = harness error.
-inline std::unique_ptr<drv::Transport> rawTransport(TestContext& ctx, drv::Hal& hal, ViolationSink& sink) {
-  auto found = drv::discover(hal, sink);
-  if (found.size() != 1) {
-    ctx.harnessError("expected exactly one device, discovered " + std::to_string(found.size()));
+inline std::unique_ptr<drv::Transport> rawTransport(TestContext& ctx, drv::Hal& hal, ViolationSink& sink,
+                                                    drv::DiscoveredDevice* found = nullptr) {
+  auto all = drv::discover(hal, sink);
+  if (all.size() != 1) {
+    ctx.harnessError("expected exactly one device, discovered " + std::to_string(all.size()));
     return nullptr;
   }
-  auto t = drv::makeTransport(hal, found[0], false, sink);
-  if (!t) ctx.harnessError("no transport for " + found[0].location);
+  if (found) *found = all[0];
+  auto t = drv::makeTransport(hal, all[0], false, sink);
+  if (!t) ctx.harnessError("no transport for " + all[0].location);
   return t;
 }
 
@@ -34,5 +36,6 @@ void registerWorkloadTests(std::vector<TestInfo>& out);
 void registerRingVectorTests(std::vector<TestInfo>& out);
 void registerInitMutants(std::vector<TestInfo>& out);
 void registerDeviceTests(std::vector<TestInfo>& out);
+void registerTransportMutants(std::vector<TestInfo>& out);
 
 }  // namespace vsim::conformance
