@@ -11,6 +11,7 @@ const std::vector<TestInfo>& allTests() {
     registerInitMutants(v);
     registerDeviceTests(v);
     registerTransportMutants(v);
+    registerMoreMutants(v);
     return v;
   }();
   return kTests;

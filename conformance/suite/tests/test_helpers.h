@@ -37,5 +37,6 @@ void registerRingVectorTests(std::vector<TestInfo>& out);
 void registerInitMutants(std::vector<TestInfo>& out);
 void registerDeviceTests(std::vector<TestInfo>& out);
 void registerTransportMutants(std::vector<TestInfo>& out);
+void registerMoreMutants(std::vector<TestInfo>& out);
 
 }  // namespace vsim::conformance
