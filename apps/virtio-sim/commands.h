@@ -19,6 +19,7 @@ struct ConformanceOptions {
   std::vector<std::string> deviceTypes, transports;
   std::string expectationsDir;
   std::string untestablePath;
+  bool personalities = true;  ///< also run the built-in driver's workloads under every device personality
 };
 
 /// Run the conformance suite and write results.json and junit.xml into reportDir.

@@ -31,6 +31,8 @@ int runConformance(const ConformanceOptions& opt) {
   ro.seed = opt.seed;
   ro.filter = opt.filter;
   ro.configs = defaultConfigs(opt.seed);
+  if (opt.personalities)
+    for (const auto& c : personalityConfigs(opt.seed)) ro.configs.push_back(c);
   if (!opt.deviceTypes.empty() || !opt.transports.empty()) {
     std::vector<Config> keep;
     for (const auto& c : ro.configs) {

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
                    "transports to run: pci-modern, pci-legacy, pci-transitional, mmio-v2, mmio-v1 (default: all)");
   conf->add_option("--expectations", co.expectationsDir, "directory of expected-outcome files")->capture_default_str();
   conf->add_option("--untestable", co.untestablePath, "clauses that cannot be tested, with reasons");
+  conf->add_flag("!--no-personalities", co.personalities, "skip the device-personality runs");
 
   auto* demo = app.add_subcommand("ring-demo", "Push requests through split and packed rings and show what was checked");
   demo->add_flag("--quick", ring.quick, "fewer requests per configuration");

@@ -51,6 +51,16 @@ std::vector<Config> defaultConfigs(uint64_t seed) {
   return out;
 }
 
+std::vector<Config> personalityConfigs(uint64_t seed) {
+  std::vector<Config> out;
+  for (const auto& p : model::Personality::catalogue())
+    for (Config c : defaultConfigs(seed)) {
+      c.personality = p;
+      out.push_back(c);
+    }
+  return out;
+}
+
 namespace {
 
 std::map<std::string, std::string> loadUntestable(const std::string& path) {

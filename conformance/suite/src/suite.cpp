@@ -38,6 +38,7 @@ const char* directionName(Direction d) { return d == Direction::Driver ? "driver
 std::string Config::name() const { return deviceType + "/" + model::transportName(transport) + "/" + personality; }
 
 bool TestInfo::appliesTo(const Config& c) const {
+  if (c.personality != "default" && !underPersonalities) return false;
   if (!deviceTypes.empty() && std::find(deviceTypes.begin(), deviceTypes.end(), c.deviceType) == deviceTypes.end())
     return false;
   if (!transports.empty() && std::find(transports.begin(), transports.end(), c.transport) == transports.end())
@@ -49,6 +50,7 @@ TestContext::TestContext(const TestInfo& info, const Config& cfg, TestResult& re
     : info_(info), cfg_(cfg), r_(result) {
   spec_.type = cfg.deviceType;
   spec_.transport = cfg.transport;
+  spec_.core.personality = model::Personality::parse(cfg.personality);
   if (cfg.deviceType == "rng") spec_.rng.seed = cfg.seed;
 }
 

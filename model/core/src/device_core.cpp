@@ -1,5 +1,7 @@
 #include "vsim/model/device_core.h"
 
+#include <algorithm>
+
 #include "vsim/abi/features.h"
 #include "vsim/abi/status.h"
 
@@ -19,10 +21,14 @@ DeviceCore::DeviceCore(DeviceLogic& logic, GuestMemory& mem, ViolationSink& sink
   if (opts_.ringFeatures == 0) opts_.ringFeatures = kDefaultRingFeatures;
   queues_.resize(logic_.numQueues());
   pending_.assign(queues_.size(), false);
+  held_.resize(queues_.size());
+  churnLeft_ = opts_.personality.configGenChurn;
   for (uint16_t q = 0; q < queues_.size(); ++q) {
-    queues_[q].maxSize = logic_.queueMaxSize(q);
+    queues_[q].maxSize = opts_.personality.queueMax ? static_cast<uint16_t>(std::min<uint32_t>(opts_.personality.queueMax, 32768))
+                                                    : logic_.queueMaxSize(q);
     queues_[q].size = queues_[q].maxSize;
   }
+  logic_.attach(*this);
 }
 
 DeviceCore::~DeviceCore() = default;
@@ -66,8 +72,11 @@ void DeviceCore::reset() {
     s.size = s.maxSize;
     s.desc = s.driver = s.device = 0;
     pending_[q] = false;
+    held_[q].clear();
   }
   status_ = 0;
+  churnLeft_ = opts_.personality.configGenChurn;
+  doneSinceReset_ = 0;
   driverFeatures_ = negotiated_ = 0;
   featuresOkReread_ = warnedNeedsReset_ = false;
   ++stats_.resets;
@@ -167,7 +176,7 @@ bool DeviceCore::acceptFeatures() {
 // Features
 
 uint64_t DeviceCore::offeredFeatures() const {
-  uint64_t f = logic_.deviceFeatures() | opts_.ringFeatures;
+  uint64_t f = (logic_.deviceFeatures() | opts_.ringFeatures) & ~opts_.personality.featuresRemoved;
   if (legacy_) f &= 0xffffffffull & ~feat::bit(feat::kVersion1);  // a legacy interface has 32 feature bits
   return f;
 }
@@ -207,6 +216,11 @@ uint32_t DeviceCore::readDriverFeatures(uint32_t select) const {
 bool DeviceCore::readConfig(uint32_t off, void* dst, uint32_t len) {
   if (off > configSize() || len > configSize() - off) return false;
   if (len) logic_.readConfig(off, dst, len);
+  if (churnLeft_ && len) {
+    // personality config_gen_churn: the configuration "changes" while the driver reads it (legal at any time)
+    --churnLeft_;
+    ++generation_;
+  }
   return true;
 }
 
@@ -251,6 +265,7 @@ bool DeviceCore::enableQueue(uint16_t q) {
 
 void DeviceCore::disableQueue(uint16_t q) {
   if (q >= queues_.size()) return;
+  held_[q].clear();
   auto& s = queues_[q];
   s.engine.reset();
   s.enabled = false;
@@ -262,6 +277,7 @@ void DeviceCore::resetQueue(uint16_t q) {
   // devicenormative:Basic Facilities of a Virtio Device / Virtqueues / Virtqueue Reset / Virtqueue Reset#2: all of
   // the queue's state goes back to its defaults.
   logic_.onQueueReset(q);
+  held_[q].clear();
   auto& s = queues_[q];
   s.engine.reset();
   s.enabled = false;
@@ -312,6 +328,7 @@ bool DeviceCore::processOne(uint16_t q) {
   switch (e.pop(chain_)) {
     case PopStatus::Empty:
       pending_[q] = false;
+      flushHeld(q);
       return false;
     case PopStatus::Broken:
       pending_[q] = false;
@@ -322,9 +339,15 @@ bool DeviceCore::processOne(uint16_t q) {
   uint32_t written = 0;
   switch (logic_.handle(*this, q, chain_, written)) {
     case ChainResult::Done:
+      if (opts_.personality.outOfOrder || opts_.personality.batchUsed) {
+        held_[q].push_back(Held{chain_, written});
+        if (opts_.personality.batchUsed && held_[q].size() >= opts_.personality.batchUsed) flushHeld(q);
+        break;
+      }
       e.push(chain_, written);
       ++stats_.chainsDone;
       if (obs_) obs_->onChainDone(q, chain_, written);
+      afterChainDone();
       break;
     case ChainResult::Deferred:
     case ChainResult::Drop: break;
@@ -340,7 +363,33 @@ void DeviceCore::processAll(uint16_t q) {
 
 void DeviceCore::signalUsed(uint16_t q) {
   if (q >= queues_.size() || !queues_[q].engine || !driverOk()) return;
-  if (queues_[q].engine->shouldNotify()) raise(IrqKind::Queue, q);
+  if (queues_[q].engine->shouldNotify()) {
+    raise(IrqKind::Queue, q);
+    // personality spurious_irq: one more interrupt with nothing new behind it (drivers must tolerate it)
+    if (opts_.personality.spuriousIrq) raise(IrqKind::Queue, q);
+  }
+}
+
+void DeviceCore::flushHeld(uint16_t q) {
+  auto& h = held_[q];
+  if (h.empty() || !queues_[q].engine) return;
+  DeviceQueue& e = *queues_[q].engine;
+  const bool reverse = opts_.personality.outOfOrder && !has(feat::kInOrder);  // reordering is illegal with IN_ORDER
+  for (size_t k = 0; k < h.size(); ++k) {
+    const Held& x = reverse ? h[h.size() - 1 - k] : h[k];
+    e.push(x.chain, x.written);
+    ++stats_.chainsDone;
+    if (obs_) obs_->onChainDone(q, x.chain, x.written);
+    afterChainDone();
+  }
+  h.clear();
+}
+
+void DeviceCore::afterChainDone() {
+  ++doneSinceReset_;
+  const auto& p = opts_.personality;
+  if (p.configChangeEvery && doneSinceReset_ % p.configChangeEvery == 0) configChanged();
+  if (p.needsResetAfter && doneSinceReset_ == p.needsResetAfter) setNeedsReset();
 }
 
 void DeviceCore::complete(uint16_t q, const Chain& c, uint32_t written, bool signal) {
@@ -348,6 +397,7 @@ void DeviceCore::complete(uint16_t q, const Chain& c, uint32_t written, bool sig
   queues_[q].engine->push(c, written);
   ++stats_.chainsDone;
   if (obs_) obs_->onChainDone(q, c, written);
+  afterChainDone();
   if (signal) signalUsed(q);
 }
 

@@ -53,8 +53,10 @@ struct RunReport {
 std::string areaOf(const std::string& clause);
 
 RunReport runSuite(const RunOptions& opts);
-/// The default configuration set: every device type on every transport it supports.
+/// The default configuration set: every device type on every transport it supports, default personality.
 std::vector<Config> defaultConfigs(uint64_t seed);
+/// The same configurations once per device personality (the driver-under-test workload must stay clean).
+std::vector<Config> personalityConfigs(uint64_t seed);
 
 void writeJson(const RunReport& r, const std::string& path);
 void writeJUnit(const RunReport& r, const std::string& path);

@@ -52,6 +52,9 @@ struct TestInfo {
   std::vector<std::string> deviceTypes;                ///< empty = any
   std::vector<model::TransportKind> transports;        ///< empty = any
   std::string description;
+  /// Also run under non-default device personalities (the built-in driver's workloads); others run only under the
+  /// default personality.
+  bool underPersonalities = false;
   std::function<void(TestContext&)> run;
   bool appliesTo(const Config& c) const;
 };

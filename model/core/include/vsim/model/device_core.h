@@ -15,6 +15,7 @@
 #include "vsim/guest_memory.h"
 #include "vsim/model/device_logic.h"
 #include "vsim/model/device_queue.h"
+#include "vsim/model/personality.h"
 #include "vsim/violation.h"
 
 namespace vsim::model {
@@ -45,6 +46,8 @@ struct CoreOptions {
   uint64_t ringFeatures = 0;  // 0 = kDefaultRingFeatures
   /// The device refuses FEATURES_OK when the accepted subset is invalid (strict; the spec allows it).
   bool refuseInvalidFeatures = true;
+  /// Legal-but-unusual behaviour to shake out driver bugs (default: none).
+  Personality personality;
 };
 
 /// Per-queue state that the transport registers expose.
@@ -167,6 +170,16 @@ class DeviceCore {
  private:
   void raise(IrqKind kind, uint16_t q);
   bool acceptFeatures();
+  void afterChainDone();
+  /// Personality: push the completions held for q (reversed with out_of_order unless IN_ORDER was negotiated).
+  void flushHeld(uint16_t q);
+  struct Held {
+    Chain chain;
+    uint32_t written;
+  };
+  std::vector<std::vector<Held>> held_;  // per queue, personality batching only
+  uint32_t churnLeft_ = 0;
+  uint64_t doneSinceReset_ = 0;
 
   DeviceLogic& logic_;
   GuestMemory& mem_;

@@ -20,6 +20,9 @@ enum class ChainResult : uint8_t {
 class DeviceLogic {
  public:
   virtual ~DeviceLogic() = default;
+  /// Called once by the DeviceCore that drives this logic, from its constructor (so the logic can report driver
+  /// violations from configuration accesses, which carry no core, and complete deferred chains later).
+  virtual void attach(DeviceCore& core) { (void)core; }
   /// Virtio device ID (devid::kEntropy, ...).
   virtual uint16_t deviceId() const = 0;
   /// Short name for traces and reports ("rng", "blk", ...).
