@@ -88,6 +88,10 @@ void Board::setManualProcessing(bool manual) {
   for (auto& d : devices_) d->core->setManualProcessing(manual);
 }
 
+void Board::pollDevices() {
+  for (auto& d : devices_) d->logic->poll(*d->core);
+}
+
 void Board::setIrqCallback(std::function<void()> cb) {
   irqCb_ = std::move(cb);
   platform_.intc().setCallback([this] {
@@ -99,7 +103,8 @@ void Board::buildDevice(const DeviceSpec& spec, size_t index) {
   std::string name = spec.name.empty() ? spec.type + std::to_string(index) : spec.name;
   auto d = std::make_unique<Device>(*this, spec, name);
   if (spec.type == "rng") {
-    d->logic = std::make_unique<RngDevice>(rngParamsFrom(spec.options, name, spec.rng));
+    d->logic = std::make_unique<RngDevice>(rngParamsFrom(spec.options, name, spec.rng),
+                                           [this] { return clock_.nowPs; });  // simulated time for rate_limit
   } else if (auto it = deviceTypes().find(spec.type); it != deviceTypes().end()) {
     d->logic = it->second.make(spec.options, name, *this);
   } else {
@@ -236,6 +241,7 @@ class FunctionalCpu final : public CpuPort {
   uint64_t lineLevels() override { return b_.lineLevels(); }
   bool popMsi(uint32_t* data) override { return b_.popMsi(data); }
   bool waitForInterrupt(uint64_t timeoutNs) override {
+    if (!b_.irqPending()) b_.pollDevices();  // host-side input may produce the interrupt we wait for
     if (b_.irqPending()) {
       for (size_t i = 0; i < b_.numDevices(); ++i) now_ = std::max(now_, b_.timer(i).lastIrqAtPs());
       return true;

@@ -228,7 +228,7 @@ bool DeviceCore::writeConfig(uint32_t off, const void* src, uint32_t len) {
   if (off > configSize() || len > configSize() - off) return false;
   // drivernormative:General Initialization And Device Operation / Device Initialization#3: while reading the
   // feature bits (before FEATURES_OK) the driver may read, but not write, device configuration.
-  if (!legacy_ && !(status_ & status::kFeaturesOk)) {
+  if (!legacy_ && !(status_ & status::kFeaturesOk) && !logic_.configWritableAnytime(off, len)) {
     violate("drivernormative:General Initialization And Device Operation / Device Initialization#3",
             "config.written_before_features_ok", "device configuration written before FEATURES_OK",
             {{"offset", off}, {"len", len}, {"status", status_}});

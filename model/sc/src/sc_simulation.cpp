@@ -178,6 +178,7 @@ struct Cpu : sc_core::sc_module, CpuPort {
   }
 
   bool waitForInterrupt(uint64_t timeoutNs) override {
+    if (!board.irqPending()) board.pollDevices();  // host-side input may produce the interrupt we wait for
     if (mode == SimMode::Fast) {
       // Devices already ran inside the notification; catch up with the time the interrupt reaches the CPU.
       const uint64_t now = nowPs();

@@ -89,6 +89,7 @@ class Board final : public BoardBackend, private BusObserver, private BoardConte
   DeviceCore& core(size_t i) override;
   DeviceTimer& timer(size_t i) override;
   void setManualProcessing(bool manual) override;
+  void pollDevices() override;
 
  private:
   void onAccess(Space space, uint64_t addr, unsigned len, uint64_t value, bool write, const std::string& targetName,

@@ -33,6 +33,8 @@ class BoardBackend {
   virtual DeviceTimer& timer(size_t i) = 0;
   /// Called by the shell in timed mode: devices process request by request, driven by the shell.
   virtual void setManualProcessing(bool manual) = 0;
+  /// The CPU is waiting for an interrupt: give every device's host-side backends a chance to make progress.
+  virtual void pollDevices() = 0;
 };
 
 }  // namespace vsim::model

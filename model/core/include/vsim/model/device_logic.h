@@ -23,6 +23,13 @@ class DeviceLogic {
   /// Called once by the DeviceCore that drives this logic, from its constructor (so the logic can report driver
   /// violations from configuration accesses, which carry no core, and complete deferred chains later).
   virtual void attach(DeviceCore& core) { (void)core; }
+  /// Config bytes the driver may write at any time, even before FEATURES_OK (e.g. the console's emerg_wr).
+  virtual bool configWritableAnytime(uint32_t off, uint32_t len) const {
+    (void)off, (void)len;
+    return false;
+  }
+  /// Called while the CPU waits for an interrupt: let host-side backends (sockets, files, timers) make progress.
+  virtual void poll(DeviceCore& core) { (void)core; }
   /// Virtio device ID (devid::kEntropy, ...).
   virtual uint16_t deviceId() const = 0;
   /// Short name for traces and reports ("rng", "blk", ...).

@@ -1,0 +1,563 @@
+"""Drive a device: our built-in driver (generic and per device type) and the raw transport.
+
+``Driver`` is our generic virtio driver (``drv::Device``): the initialisation sequence in the spec's order, queues,
+kicks, interrupt handling, DEVICE_NEEDS_RESET detection and recovery. Device types add their high-level operations
+in subclasses (``RngDriver.read``); the classes for blk, net, console and input are placeholders whose operations
+raise NotImplementedError until their C++ drivers are bound (the generic operations work on every type).
+
+``Transport`` is the register level under it with no policy at all: status writes, feature words, queue setup,
+notifications, configuration accesses, in whatever order a scenario wants, right or wrong.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type, Union
+
+from ._ext import ext
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .simulation import Simulation
+
+SimulationError = ext.SimulationError
+ParameterError = ext.ParameterError
+
+#: One buffer element: (guest address, length, device-writable).
+BufSpec = Tuple[int, int, bool]
+
+_ADD_NO_SPACE, _ADD_INVALID, _ADD_BROKEN = -1, -2, -3
+
+
+def _bufs(bufs: Iterable[Sequence[Any]]) -> List[BufSpec]:
+    out: List[BufSpec] = []
+    for b in bufs:
+        if len(b) == 2:
+            out.append((int(b[0]), int(b[1]), False))
+        elif len(b) == 3:
+            out.append((int(b[0]), int(b[1]), bool(b[2])))
+        else:
+            raise ParameterError(f"buffer {b!r}: expected (addr, length) or (addr, length, writable)")
+    return out
+
+
+class DriverQueue:
+    """One virtqueue of our driver: make buffers available, notify, reclaim used buffers."""
+
+    def __init__(self, driver: "Driver", handle: Any) -> None:
+        self._driver = driver
+        self._h = handle
+
+    def add(self, bufs: Iterable[Sequence[Any]], cookie: int = 0, indirect: bool = False) -> int:
+        """Make one buffer available: ``bufs`` are (addr, length[, writable]) with the device-readable ones first.
+        Returns the head descriptor (split) or buffer id (packed). Raises SimulationError when the queue is full or
+        broken, ParameterError when the request itself is invalid."""
+        r = int(self._h.add(_bufs(bufs), cookie, indirect))
+        if r == _ADD_NO_SPACE:
+            raise SimulationError(f"queue {self.index}: no free descriptors (reclaim used buffers first)")
+        if r == _ADD_INVALID:
+            raise ParameterError(
+                f"queue {self.index}: invalid buffer (empty, writable before readable, too long, or INDIRECT "
+                "without VIRTIO_F_INDIRECT_DESC)"
+            )
+        if r == _ADD_BROKEN:
+            raise SimulationError(
+                f"queue {self.index} is broken: the device broke a rule our driver checks "
+                "(Simulation.violations('driver')), or the queue is not set up"
+            )
+        return r
+
+    def kick(self) -> bool:
+        """Notify the device if it wants a notification (never before DRIVER_OK). True when one was sent."""
+        return bool(self._h.kick())
+
+    def get_used(self) -> Optional[Tuple[int, int]]:
+        """Reclaim one used buffer: (cookie, bytes written), or None."""
+        r = self._h.get_used()
+        return None if r is None else (int(r[0]), int(r[1]))
+
+    def has_used(self) -> bool:
+        """True when a used buffer is waiting (nothing is consumed)."""
+        return bool(self._h.has_used())
+
+    def disable_interrupts(self) -> None:
+        """Ask the device not to send used buffer notifications (best effort)."""
+        self._h.disable_interrupts()
+
+    def enable_interrupts(self) -> bool:
+        """Ask for used buffer notifications again; True when used buffers are already pending."""
+        return bool(self._h.enable_interrupts())
+
+    @property
+    def index(self) -> int:
+        return int(self._h.index)
+
+    @property
+    def size(self) -> int:
+        return int(self._h.size)
+
+    @property
+    def free_count(self) -> int:
+        return int(self._h.free_count)
+
+    @property
+    def in_flight(self) -> int:
+        return int(self._h.in_flight)
+
+    @property
+    def broken(self) -> bool:
+        return bool(self._h.broken)
+
+    @property
+    def packed(self) -> bool:
+        return bool(self._h.packed)
+
+    @property
+    def layout(self) -> Dict[str, int]:
+        """Where the rings are: size, desc, driver, device."""
+        return dict(self._h.layout)
+
+    def ring(self) -> Any:
+        """A raw view (SplitRing / PackedRing) of this queue's own rings, to inspect or corrupt them by hand."""
+        lay = self.layout
+        sim = self._driver.sim._h
+        if self.packed:
+            return sim.packed_ring_at(lay["size"], lay["desc"], lay["driver"], lay["device"])
+        return sim.split_ring_at(lay["size"], lay["desc"], lay["driver"], lay["device"])
+
+    def __repr__(self) -> str:
+        return f"DriverQueue({self.index}, size={self.size}, in_flight={self.in_flight}, broken={self.broken})"
+
+
+class Driver:
+    """Our generic virtio driver on one device (any type)."""
+
+    #: Device type name this class drives (None: any).
+    device_type_name: Optional[str] = None
+
+    def __init__(self, sim: "Simulation", handle: Any, device: int) -> None:
+        self.sim = sim
+        self._h = handle
+        self.device = device
+
+    # state
+    @property
+    def state(self) -> str:
+        """"uninitialized", "live", "failed" or "needs-reset"."""
+        return str(self._h.state)
+
+    @property
+    def live(self) -> bool:
+        return bool(self._h.live)
+
+    @property
+    def failure(self) -> str:
+        """Why initialisation failed (empty when it did not)."""
+        return str(self._h.failure)
+
+    @property
+    def legacy(self) -> bool:
+        return bool(self._h.legacy)
+
+    @property
+    def features(self) -> int:
+        """The negotiated feature bits."""
+        return int(self._h.features)
+
+    @property
+    def offered_features(self) -> int:
+        return int(self._h.offered_features)
+
+    @property
+    def status(self) -> int:
+        """The status byte as the driver last wrote it."""
+        return int(self._h.driver_status)
+
+    @property
+    def num_queues(self) -> int:
+        return int(self._h.num_queues)
+
+    @property
+    def device_type(self) -> int:
+        """The virtio device ID (DEVICE_ID["rng"] == 4, ...)."""
+        return int(self._h.device_type)
+
+    @property
+    def location(self) -> str:
+        return str(self._h.location)
+
+    @property
+    def transport_kind(self) -> str:
+        return str(self._h.transport_kind)
+
+    @property
+    def config_changes(self) -> int:
+        """Configuration change notifications handled."""
+        return int(self._h.config_changes)
+
+    # operations
+    def init(self) -> bool:
+        """Run the initialisation sequence (again). True when the device is live."""
+        return bool(self._h.init())
+
+    def recover(self) -> List[Tuple[int, int]]:
+        """Reset and re-initialise (after DEVICE_NEEDS_RESET or a failure). Returns the (queue, cookie) of every
+        buffer that was still outstanding and is dropped. Raises SimulationError when the device does not come
+        back."""
+        ok, dropped = self._h.recover()
+        if not ok:
+            raise SimulationError(f"recover(): the device did not come back ({self.failure or self.state})")
+        return [(int(q), int(c)) for q, c in dropped]
+
+    def shutdown(self) -> None:
+        """Reset the device; the driver is uninitialised afterwards."""
+        self._h.shutdown()
+
+    def kick(self, queue: int = 0) -> bool:
+        """Notify the device about ``queue`` if it wants a notification; True when one was sent."""
+        return bool(self._h.kick(queue))
+
+    def poll(self) -> int:
+        """Handle pending interrupts (configuration changes, used buffers); returns how many events."""
+        return int(self._h.poll())
+
+    def check_status(self) -> bool:
+        """Read the device status; False once the device needs a reset (found even without a notification)."""
+        return bool(self._h.check_status())
+
+    def reset_queue(self, queue: int) -> bool:
+        """VIRTIO_F_RING_RESET: reset one queue and set it up again."""
+        return bool(self._h.reset_queue(queue))
+
+    def read_config(self, offset: int, length: int) -> bytes:
+        """Device-specific configuration as one consistent snapshot (generation loop)."""
+        return bytes(self._h.read_config(offset, length))
+
+    def write_config(self, offset: int, data: bytes) -> None:
+        """Write device-specific configuration bytes (natural-width accesses)."""
+        self._h.write_config(offset, bytes(data))
+
+    def queue(self, index: int = 0) -> DriverQueue:
+        """One of the queues the driver set up."""
+        return DriverQueue(self, self._h.queue(index))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.location}, state={self.state!r})"
+
+
+class RngDriver(Driver):
+    """The entropy device (virtio id 4): one request queue of device-writable buffers."""
+
+    device_type_name = "rng"
+
+    def read(self, length: int, timeout_ns: int = 1_000_000_000) -> bytes:
+        """Up to ``length`` random bytes within ``timeout_ns`` of simulated time (fewer on a time-out or when the
+        device stops)."""
+        return bytes(self._h.rng_read(length, timeout_ns))
+
+    @property
+    def requests(self) -> int:
+        return int(self._h.rng_requests)
+
+
+def _todo(driver: str, op: str) -> NotImplementedError:
+    return NotImplementedError(
+        f"{driver}.{op}: the {driver[:-6].lower()} driver is not bound yet (its C++ driver in driver/devices is "
+        "not part of this build, or the device was opened with typed=False). Meanwhile use the generic Driver "
+        "operations (queue(), kick(), read_config()) or Simulation.transport() to build requests by hand."
+    )
+
+
+class _Typed(Driver):
+    @property
+    def bound(self) -> bool:
+        """True when the typed C++ driver runs behind this object (its high-level operations work)."""
+        return str(self._h.typed) == self.device_type_name
+
+    def _need(self, op: str) -> Any:
+        if not self.bound:
+            raise _todo(type(self).__name__, op)
+        return self._h
+
+
+class BlkDriver(_Typed):
+    """Block device (virtio id 2): synchronous sector I/O through our block driver."""
+
+    device_type_name = "blk"
+    SECTOR = 512
+
+    @staticmethod
+    def _check(what: str, status: str, check: bool) -> str:
+        if check and status != "ok":
+            raise SimulationError(f"{what}: the request ended with status {status!r}")
+        return status
+
+    def read_sectors(self, sector: int, count: int, check: bool = True) -> bytes:
+        """``count`` sectors from ``sector``. Raises SimulationError unless the device answered OK (``check=False``
+        returns whatever was read; see ``last_status``)."""
+        status, data = self._need("read_sectors").blk_read(sector, count * self.SECTOR)
+        self.last_status = self._check(f"read of {count} sector(s) at {sector}", status, check)
+        return bytes(data)
+
+    def write_sectors(self, sector: int, data: bytes, check: bool = True) -> str:
+        """Write whole sectors at ``sector``; returns the status ("ok", "ioerr", "unsupp", "rejected", ...)."""
+        if len(data) % self.SECTOR:
+            raise ParameterError(f"write_sectors: {len(data)} bytes is not a whole number of 512-byte sectors")
+        status = self._need("write_sectors").blk_write(sector, bytes(data))
+        self.last_status = self._check(f"write of {len(data) // self.SECTOR} sector(s) at {sector}", status, check)
+        return self.last_status
+
+    def flush(self, check: bool = True) -> str:
+        """Make completed writes durable (FLUSH when negotiated); returns the status."""
+        self.last_status = self._check("flush", self._need("flush").blk_flush(), check)
+        return self.last_status
+
+    def get_id(self) -> str:
+        """The device ID string (GET_ID)."""
+        status, ident = self._need("get_id").blk_get_id()
+        self._check("get-id", status, True)
+        return str(ident)
+
+    @property
+    def capacity(self) -> int:
+        """Capacity in 512-byte sectors."""
+        return int(self._need("capacity").blk_capacity)
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self._need("read_only").blk_read_only)
+
+
+class NetDriver(_Typed):
+    """Network device (virtio id 1): frames in and out through our net driver."""
+
+    device_type_name = "net"
+
+    def send(self, frame: bytes, timeout_ns: int = 1_000_000_000) -> bool:
+        """Send one Ethernet frame (no FCS); False when the driver refused it or no slot freed up in time."""
+        return bool(self._need("send").net_send(bytes(frame), timeout_ns))
+
+    def receive(self, timeout_ns: int = 1_000_000_000) -> Optional[bytes]:
+        """The next received frame, or None after ``timeout_ns`` of simulated time."""
+        r = self._need("receive").net_receive(timeout_ns)
+        return None if r is None else bytes(r)
+
+    def link_up(self) -> bool:
+        """The link state from the configuration (up when VIRTIO_NET_F_STATUS is not negotiated)."""
+        return bool(self._need("link_up").net_link_up())
+
+    @property
+    def mac(self) -> bytes:
+        return bytes(self._need("mac").net_mac)
+
+    def set_promisc(self, on: bool) -> str:
+        """Control queue: promiscuous mode; the command's status ("ok", "err", "not_negotiated", ...)."""
+        return str(self._need("set_promisc").net_set_promisc(on))
+
+
+class ConsoleDriver(_Typed):
+    """Console device (virtio id 3): port I/O through our console driver."""
+
+    device_type_name = "console"
+
+    def write(self, data: bytes, port: int = 0, timeout_ns: int = 1_000_000_000) -> int:
+        """Bytes written to ``port`` (the device's backend takes them)."""
+        return int(self._need("write").console_write(port, bytes(data), timeout_ns))
+
+    def read(self, length: int, port: int = 0, timeout_ns: int = 1_000_000_000) -> bytes:
+        """Up to ``length`` bytes the device sent on ``port``, waiting up to ``timeout_ns``."""
+        return bytes(self._need("read").console_read(port, length, timeout_ns))
+
+    @property
+    def ports(self) -> List[int]:
+        return list(self._need("ports").console_ports)
+
+
+class InputDriver(_Typed):
+    """Input device (virtio id 18): events in, LED / status events out, through our input driver."""
+
+    device_type_name = "input"
+
+    def events(self, max_events: int = 64, timeout_ns: int = 1_000_000_000) -> List[Tuple[int, int, int]]:
+        """Events received: (type, code, value) tuples, waiting up to ``timeout_ns`` for the first."""
+        return [tuple(e) for e in self._need("events").input_read_events(max_events, timeout_ns)]  # type: ignore[misc]
+
+    def send_status(self, type: int, code: int, value: int, timeout_ns: int = 1_000_000_000) -> bool:
+        """A status event to the device (e.g. an LED)."""
+        return bool(self._need("send_status").input_send_status(type, code, value, timeout_ns))
+
+    def set_led(self, code: int, on: bool) -> bool:
+        """Switch an LED (EV_LED status event)."""
+        return self.send_status(0x11, code, 1 if on else 0)  # EV_LED
+
+    @property
+    def name(self) -> str:
+        return str(self._need("name").input_name)
+
+
+_DRIVERS: Dict[str, Type[Driver]] = {
+    c.device_type_name: c for c in (RngDriver, BlkDriver, NetDriver, ConsoleDriver, InputDriver) if c.device_type_name
+}
+
+
+def driver_class_for(type_name: str) -> Type[Driver]:
+    """The driver class for a device type (the generic Driver for types without one)."""
+    return _DRIVERS.get(type_name, Driver)
+
+
+class Transport:
+    """Register-level access to one device through our transport layer (PCI modern / legacy, MMIO v2 / v1),
+    with no initialisation policy: every call is one step a driver might take, in any order."""
+
+    def __init__(self, sim: "Simulation", handle: Any, device: int) -> None:
+        self.sim = sim
+        self._h = handle
+        self.device = device
+        #: The status byte as this transport last wrote it (what add_status() builds on).
+        self.driver_status = 0
+
+    @property
+    def kind(self) -> str:
+        """"pci-modern", "pci-legacy", "mmio-modern" or "mmio-legacy"."""
+        return str(self._h.kind)
+
+    @property
+    def legacy(self) -> bool:
+        return bool(self._h.legacy)
+
+    @property
+    def location(self) -> str:
+        return str(self._h.location)
+
+    @property
+    def device_type(self) -> int:
+        return int(self._h.device_type)
+
+    @property
+    def legacy_queue_align(self) -> int:
+        """Non-zero on legacy transports: queues use the contiguous legacy layout with this alignment."""
+        return int(self._h.legacy_queue_align)
+
+    @property
+    def queue_size_negotiable(self) -> bool:
+        return bool(self._h.queue_size_negotiable)
+
+    def status(self) -> int:
+        """Read the device status register."""
+        return int(self._h.status())
+
+    def set_status(self, *bits: Union[int, str]) -> None:
+        """Write the whole status byte, given as names ("ACKNOWLEDGE", "DRIVER", ...) and/or values."""
+        from .simulation import status_value
+
+        self.driver_status = status_value(*bits)
+        self._h.set_status(self.driver_status)
+
+    def add_status(self, *bits: Union[int, str]) -> None:
+        """Write the status byte this transport wrote last plus ``bits``."""
+        from .simulation import status_value
+
+        self.set_status(self.driver_status, status_value(*bits))
+
+    def reset(self, timeout_ns: int = 100_000_000) -> bool:
+        """Write 0 to the status and wait until it reads back 0."""
+        self.driver_status = 0
+        return bool(self._h.reset(timeout_ns))
+
+    def negotiate(self, features: Optional[int] = None) -> int:
+        """The first steps of a correct initialisation: ACKNOWLEDGE, DRIVER, write ``features`` (default:
+        VERSION_1 on a modern interface, nothing on a legacy one), then on a modern interface FEATURES_OK and the
+        status re-read. Returns the features; SimulationError when the device refuses them."""
+        from .simulation import STATUS, feature_mask
+
+        if features is None:
+            features = 0 if self.legacy else feature_mask("VERSION_1")
+        self.add_status("ACKNOWLEDGE")
+        self.add_status("DRIVER")
+        self.device_features()
+        self.write_driver_features(features)
+        if not self.legacy:
+            self.add_status("FEATURES_OK")
+            if not self.status() & STATUS["FEATURES_OK"]:
+                raise SimulationError(f"the device refused the features {features:#x} (FEATURES_OK stayed clear)")
+        self.features_negotiated(features)
+        return features
+
+    def device_features(self) -> int:
+        """The features the device offers (64 bits; 32 on a legacy interface)."""
+        return int(self._h.device_features())
+
+    def write_driver_features(self, features: int) -> None:
+        """Write the features the driver accepts."""
+        self._h.write_driver_features(features)
+
+    def features_negotiated(self, features: int) -> None:
+        """Tell the transport layer the final feature set (what the driver would do after FEATURES_OK)."""
+        self._h.features_negotiated(features)
+
+    def num_queues(self) -> int:
+        """num_queues (PCI modern), or -1 where the transport has no such register."""
+        return int(self._h.num_queues())
+
+    def queue_max_size(self, queue: int) -> int:
+        """Select ``queue`` and read its maximum size (0: the queue does not exist)."""
+        return int(self._h.queue_max_size(queue))
+
+    def setup_interrupts(self, num_queues: int, mode: str = "auto") -> bool:
+        """MSI-X / INTx setup for ``num_queues`` queues ("auto", "msix" or "intx"; PCI only)."""
+        return bool(self._h.setup_interrupts(num_queues, mode))
+
+    def setup_queue(self, queue: int, ring: Any = None, *, size: int = 0, desc: int = 0, driver: int = 0,
+                    device: int = 0) -> bool:
+        """Program size and ring addresses of a queue (from a SplitRing / PackedRing, or given one by one)."""
+        if ring is not None:
+            size, desc, driver, device = ring.size, ring.desc, ring.driver, ring.device
+        return bool(self._h.setup_queue(queue, size, desc, driver, device))
+
+    def enable_queue(self, queue: int) -> bool:
+        """Enable a queue (queue_enable / QueueReady; QUEUE_PFN on a legacy interface)."""
+        return bool(self._h.enable_queue(queue))
+
+    def reset_queue(self, queue: int, timeout_ns: int = 100_000_000) -> bool:
+        """VIRTIO_F_RING_RESET: reset one queue and wait until the device confirms."""
+        return bool(self._h.reset_queue(queue, timeout_ns))
+
+    def notify(self, queue: int, value: Optional[int] = None) -> None:
+        """An available buffer notification for ``queue`` carrying ``value`` (default: the queue index)."""
+        self._h.notify(queue, value)
+
+    def config_generation(self) -> int:
+        """The configuration generation counter (0 where the transport has none)."""
+        return int(self._h.config_generation())
+
+    def config_read(self, offset: int, width: int) -> int:
+        """One device-configuration access of ``width`` bytes (1, 2 or 4), no generation loop."""
+        return int(self._h.config_read(offset, width))
+
+    def config_write(self, offset: int, value: int, width: int) -> None:
+        """One device-configuration write of ``width`` bytes."""
+        self._h.config_write(offset, value, width)
+
+    def read_config(self, offset: int, length: int) -> Optional[bytes]:
+        """A consistent snapshot of the device configuration (None if none could be read)."""
+        r = self._h.read_config(offset, length)
+        return None if r is None else bytes(r)
+
+    def poll_interrupts(self) -> Dict[str, Any]:
+        """Consume and acknowledge pending interrupt causes: {"config", "all_queues", "queues"}."""
+        return dict(self._h.poll_interrupts())
+
+    def make_split_ring(self, queue: int, size: Optional[int] = None) -> Any:
+        """A zeroed split ring laid out as this transport needs it (legacy: the contiguous layout; size: the
+        device's size when it cannot be negotiated) and programmed with setup_queue(). Enable it yourself."""
+        dev_max = self.queue_max_size(queue)
+        if dev_max == 0:
+            raise SimulationError(f"queue {queue} does not exist (its maximum size reads 0)")
+        if not self.queue_size_negotiable:
+            size = dev_max
+        elif size is None:
+            size = 1 << (min(dev_max, 256).bit_length() - 1)  # split rings: a power of two
+        ring = self.sim.split_ring(size, self.legacy_queue_align)
+        if not self.setup_queue(queue, ring):
+            raise SimulationError(f"queue {queue}: the transport refused the ring")
+        return ring
+
+    def __repr__(self) -> str:
+        return f"Transport({self.kind}, {self.location})"
