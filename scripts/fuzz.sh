@@ -10,5 +10,6 @@ launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVSIM_FUZZ=ON \
       -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DVSIM_FUZZ_SECONDS="$secs" "${launcher[@]}" >/dev/null
-cmake --build "$build" -j"${VSIM_JOBS:-2}"
+export CCACHE_BASEDIR="$here"
+cmake --build "$build" -j"${VSIM_JOBS:-2}" --target ring_fuzz  # only what the fuzz tests run
 ctest --test-dir "$build" -L fuzz --output-on-failure

@@ -38,6 +38,8 @@ fi
 # Debian's python3 is the interpreter that has pytest, jinja2 and hypothesis.
 py=/usr/bin/python3
 launcher=()
+# ccache: paths under the checkout hash as relative paths, so a fresh clone elsewhere reuses the cache
+export CCACHE_BASEDIR="$here"
 if command -v ccache >/dev/null 2>&1; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
