@@ -339,6 +339,7 @@ TEST(NetDriverChecks, NumBuffersZero) {
                "net.rx_num_buffers_zero");
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Setting Up Receive Buffers#1
 TEST(NetDriverChecks, UsedBufferShorterThanTheHeader) {
   FakeNet f;
   auto n = f.open();

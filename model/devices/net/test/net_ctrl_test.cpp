@@ -33,6 +33,9 @@ class NetCtrl : public NetTest {
 const Mac kMcast{0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
 const Mac kOther{0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#1
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#2
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#3
 TEST_F(NetCtrl, PromiscuousModeReceivesEveryFrame) {
   up(offeredNet());
   EXPECT_FALSE(delivered(frame(kOther, kPeer, 64)));
@@ -43,6 +46,12 @@ TEST_F(NetCtrl, PromiscuousModeReceivesEveryFrame) {
   expectClean();
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#4
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#7
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#8
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#9
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#12
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#13
 TEST_F(NetCtrl, MulticastModes) {
   up(offeredNet());
   EXPECT_TRUE(delivered(frame(kMcast, kPeer, 64)));  // all-multicast until told otherwise
@@ -59,6 +68,12 @@ TEST_F(NetCtrl, MulticastModes) {
   expectClean();
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#5
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#6
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#10
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Packet Receive Filtering#11
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Setting MAC Address Filtering#2
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Setting MAC Address Filtering#4
 TEST_F(NetCtrl, UnicastModesAndTable) {
   up(offeredNet());
   EXPECT_EQ(command(ctrl::kClassMac, ctrl::kMacTableSet, macTable({kOther}, {})), ctrl::kOk);
@@ -71,6 +86,7 @@ TEST_F(NetCtrl, UnicastModesAndTable) {
   expectClean();
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Setting MAC Address Filtering#3
 TEST_F(NetCtrl, MacAddrSetUpdatesConfigBeforeTheAck) {
   up(offeredNet());
   const uint8_t gen = core->configGeneration();
@@ -86,6 +102,8 @@ TEST_F(NetCtrl, MacAddrSetUpdatesConfigBeforeTheAck) {
   expectClean();
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / VLAN Filtering#2
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / VLAN Filtering#3
 TEST_F(NetCtrl, VlanFilterTable) {
   up(offeredNet());
   auto tagged = frame(me, kPeer, 64);
@@ -102,6 +120,7 @@ TEST_F(NetCtrl, VlanFilterTable) {
   expectClean();
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / VLAN Filtering#1
 TEST_F(NetCtrl, WithoutCtrlVlanEveryTagPasses) {
   up(offeredNet() & ~bit(f::kCtrlVlan));
   auto tagged = frame(me, kPeer, 64);
@@ -112,6 +131,7 @@ TEST_F(NetCtrl, WithoutCtrlVlanEveryTagPasses) {
   expectClean();
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Gratuitous Packet Sending#1
 TEST_F(NetCtrl, AnnounceAckClearsTheStatusBit) {
   up(offeredNet());
   ASSERT_TRUE(dev->announce());
@@ -216,6 +236,7 @@ class NetCtrlMq : public NetCtrl {
   }
 };
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Automatic receive steering in multiqueue mode#1
 TEST_F(NetCtrlMq, PairsSetTakesEffect) {
   EXPECT_EQ(dev->activePairs(), 1);
   EXPECT_EQ(command(ctrl::kClassMq, ctrl::kMqVqPairsSet, {4, 0}), ctrl::kOk);

@@ -41,6 +41,10 @@ TEST_F(NetTest, OfferFollowsOptions) {
   EXPECT_EQ(core->numQueues(), 5);
 }
 
+// covers: devicenormative:Device Types / Network Device / Device configuration layout#1
+// covers: devicenormative:Device Types / Network Device / Device configuration layout#2
+// covers: devicenormative:Device Types / Network Device / Device configuration layout#10
+// covers: devicenormative:Device Types / Network Device / Device configuration layout#11
 TEST_F(NetTest, ConfigurationLayout) {
   NetParams p;
   p.mqPairs = 3;
@@ -73,6 +77,7 @@ TEST_F(NetTest, LinkChangeIsAConfigurationChange) {
   EXPECT_EQ(st, 0);
 }
 
+// covers: devicenormative:Device Types / Network Device / Device configuration layout#12
 TEST_F(NetTest, SpeedDuplexChangeRefusedWhileTheLinkIsUp) {
   make();
   bringUp(offeredNet());
@@ -115,6 +120,7 @@ TEST_F(NetTest, LegacyDriverMayWriteMac) {
   expectClean();
 }
 
+// covers: drivernormative:Device Types / Network Device / Device configuration layout#1
 TEST_F(NetTest, LegacyWriteBeyondMacIsReported) {
   make();
   bringUp(bit(f::kMac), /*legacy=*/true, /*driverOk=*/false);
@@ -135,6 +141,7 @@ TEST_F(NetTest, FeatureWithoutItsRequirementIsRefused) {
   expectOnly("drivernormative:Basic Facilities of a Virtio Device / Feature Bits#2", "features.dependency");
 }
 
+// covers: drivernormative:Basic Facilities of a Virtio Device / Feature Bits#2
 TEST_F(NetTest, LegacyFeatureDependencyReportedAtDriverOk) {
   NetParams p;
   p.mqPairs = 2;

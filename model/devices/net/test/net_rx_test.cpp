@@ -18,6 +18,9 @@ class NetRx : public NetTest {
   std::vector<uint8_t> payloadOf(uint64_t a, uint32_t len) { return readMem(a + hdrLen(), len - hdrLen()); }
 };
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Setting Up Receive Buffers#1
+// covers: devicenormative:Device Types / Network Device / Device Operation / Setting Up Receive Buffers#2
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#1
 TEST_F(NetRx, FrameIntoOneBuffer) {
   up(offeredNet() & ~bit(f::kMrgRxbuf));
   const uint64_t a = postRx(0, 1600);
@@ -34,6 +37,9 @@ TEST_F(NetRx, FrameIntoOneBuffer) {
   expectClean();
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#2
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#3
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#4
 TEST_F(NetRx, MergeableFrameSpreadsOverBuffers) {
   up(offeredNet());
   uint64_t a[4];
@@ -127,6 +133,7 @@ TEST_F(NetRx, HeaderInItsOwnDescriptor) {
   EXPECT_EQ(readMem(d, fr.size()), fr);
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#17
 TEST_F(NetRx, PartialChecksumPassedWithGuestCsum) {
   up(offeredNet());
   const uint64_t a = postRx(0, 2048);
@@ -143,6 +150,8 @@ TEST_F(NetRx, PartialChecksumPassedWithGuestCsum) {
   EXPECT_EQ(readMem(a + 12, fr.size()), fr);
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#5
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#6
 TEST_F(NetRx, ChecksumCompletedWithoutGuestCsum) {
   up(offeredNet() & ~bit(f::kCsum) & ~bit(f::kGuestCsum));
   const uint64_t a = postRx(0, 2048);
@@ -161,6 +170,8 @@ TEST_F(NetRx, ChecksumCompletedWithoutGuestCsum) {
   EXPECT_EQ(sum, 0xffffu);  // the completed checksum verifies
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#7
+// covers: devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#26
 TEST_F(NetRx, GsoFrameDroppedForAReceiverWithoutGuestTso) {
   up(offeredNet());
   postRx(0, 2048);
@@ -190,6 +201,7 @@ TEST_F(NetRx, GsoFramePassedWithGuestTso) {
   EXPECT_EQ(dev->stats().rxFrames, 1u);
 }
 
+// covers: devicenormative:Device Types / Network Device / Device configuration layout#5
 TEST_F(NetRx, OversizedFrameDroppedUnderMtu) {
   up(offeredNet());
   postRx(0, 4096);
@@ -230,6 +242,7 @@ TEST_F(NetRx, DeviceResetForgetsHeldBuffers) {
   EXPECT_FALSE(dev->inject(frame(me, kPeer, 64)));  // not live any more
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Automatic receive steering in multiqueue mode#4
 TEST_F(NetRx, QueueResetForgetsHeldBuffersAndNothingIsDelivered) {
   up(offeredNet());
   postRx(0, 2048);
@@ -239,6 +252,7 @@ TEST_F(NetRx, QueueResetForgetsHeldBuffersAndNothingIsDelivered) {
   EXPECT_EQ(dev->stats().rxDroppedNoQueue, 1u);
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Automatic receive steering in multiqueue mode#2
 TEST_F(NetRx, MultiqueueSteersAFlowBackToItsPair) {
   NetParams p;
   p.mqPairs = 4;

@@ -34,6 +34,7 @@ class NetTx : public NetTest {
   }
 };
 
+// covers: devicenormative:Device Types / Network Device / Device configuration layout#6
 TEST_F(NetTx, FrameReachesHostCaptureWithItsHeader) {
   up(offeredNet());
   NetHdr h;
@@ -138,6 +139,7 @@ TEST_F(NetTx, FlagsWithoutCsum) {
              "net.tx_flags_without_csum");
 }
 
+// covers: devicenormative:Device Types / Network Device / Device Operation / Packet Transmission#1
 TEST_F(NetTx, UnknownFlagBitsIgnoredWithCsum) {
   up(offeredNet());
   NetHdr h;
