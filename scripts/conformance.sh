@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and runs `virtio-sim conformance` with a readable report.
+# The main job: installs what is missing, builds, runs the demo platform (`virtio-sim demo`) and then
+# `virtio-sim conformance` with a readable report.
 # Extra arguments go to `virtio-sim conformance` (see `build/apps/virtio-sim conformance --help`).
 # After the run, the HTML report is rendered next to results.json (REPORT_DIR/report.html, see
 # conformance/report/README.md). The exit status is the conformance run's.
@@ -22,6 +23,8 @@ done
 marker="$(mktemp)"
 trap 'rm -f "$marker"' EXIT
 status=0
+# First the demo platform (all five device types on PCI and MMIO doing real I/O), then the suite.
+"$here/build/apps/virtio-sim" demo || status=$?
 "$here/build/apps/virtio-sim" conformance "$@" || status=$?
 
 results="$report_dir/results.json"

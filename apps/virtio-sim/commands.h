@@ -22,6 +22,9 @@ struct ConformanceOptions {
   bool personalities = true;  ///< also run the built-in driver's workloads under every device personality
 };
 
+/// One platform with all five device types on PCI and MMIO, real I/O through our driver stack, a summary.
+int runDemo();
+
 /// Run the conformance suite and write results.json and junit.xml into reportDir.
 int runConformance(const ConformanceOptions& opt);
 

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   conf->add_option("--untestable", co.untestablePath, "clauses that cannot be tested, with reasons");
   conf->add_flag("!--no-personalities", co.personalities, "skip the device-personality runs");
 
+  auto* platformDemo = app.add_subcommand("demo", "One platform with all five device types doing real I/O");
   auto* demo = app.add_subcommand("ring-demo", "Push requests through split and packed rings and show what was checked");
   demo->add_flag("--quick", ring.quick, "fewer requests per configuration");
   demo->add_flag("-v,--verbose", ring.verbose, "print every configuration and violation");
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (run->parsed()) return runPythonScenario(scenarioFile, run->remaining());
   if (conf->parsed()) return vsim::app::runConformance(co);
+  if (platformDemo->parsed()) return vsim::app::runDemo();
   if (demo->parsed()) return vsim::app::runRingCheck(ring);
   return 2;
 }
