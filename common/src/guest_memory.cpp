@@ -1,5 +1,8 @@
 #include "vsim/guest_memory.h"
 
+#include <cstdlib>
+#include <new>
+
 #include <algorithm>
 
 namespace vsim {
@@ -142,9 +145,12 @@ uint64_t GuestMemory::totalSize() const {
 }
 
 OwnedGuestMemory::OwnedGuestMemory(uint64_t size, uint64_t base)
-    : buf_(new uint8_t[size]()), size_(size), base_(base) {
+    : buf_(static_cast<uint8_t*>(std::calloc(size ? size : 1, 1))), size_(size), base_(base) {
+  if (!buf_) throw std::bad_alloc();
   addRegion(base, size, buf_.get());
 }
+
+void OwnedGuestMemory::Free::operator()(uint8_t* p) const { std::free(p); }
 
 uint64_t GuestAllocator::alloc(uint64_t len, uint64_t align) {
   if (align == 0 || (align & (align - 1))) return kFail;

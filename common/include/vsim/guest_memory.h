@@ -154,7 +154,10 @@ class OwnedGuestMemory final : public GuestMemory {
   uint64_t base() const { return base_; }
 
  private:
-  std::unique_ptr<uint8_t[]> buf_;
+  struct Free {
+    void operator()(uint8_t* p) const;
+  };
+  std::unique_ptr<uint8_t[], Free> buf_;  ///< calloc'd: large sizes come as lazily zeroed pages, no up-front memset
   uint64_t size_, base_;
 };
 

@@ -12,6 +12,8 @@ const std::vector<TestInfo>& allTests() {
     registerDeviceTests(v);
     registerTransportMutants(v);
     registerMoreMutants(v);
+    registerBlkConsoleTests(v);
+    registerNetInputTests(v);
     return v;
   }();
   return kTests;

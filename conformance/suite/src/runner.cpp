@@ -45,6 +45,11 @@ std::vector<Config> defaultConfigs(uint64_t seed) {
   std::vector<Config> out;
   const std::map<std::string, std::vector<T>> kTypes = {
       {"rng", {T::PciModern, T::PciLegacy, T::PciTransitional, T::MmioV2, T::MmioV1}},
+      {"blk", {T::PciModern, T::PciLegacy, T::PciTransitional, T::MmioV2, T::MmioV1}},
+      {"net", {T::PciModern, T::PciLegacy, T::PciTransitional, T::MmioV2, T::MmioV1}},
+      {"console", {T::PciModern, T::PciLegacy, T::PciTransitional, T::MmioV2, T::MmioV1}},
+      // virtio-input has no legacy interface and no transitional PCI device id
+      {"input", {T::PciModern, T::MmioV2}},
   };
   for (const auto& [type, ts] : kTypes)
     for (T t : ts) out.push_back(Config{type, t, "default", seed});

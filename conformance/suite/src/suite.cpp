@@ -121,6 +121,8 @@ void TestContext::judgeClauses(const std::vector<std::string>& clauses, const Vi
   }
 }
 
+void TestContext::declareClauses(const std::vector<std::string>& clauses) { r_.clauses = clauses; }
+
 bool globMatch(const std::string& p, const std::string& t) {
   size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
   while (ti < t.size()) {

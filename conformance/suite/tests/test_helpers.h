@@ -38,5 +38,13 @@ void registerInitMutants(std::vector<TestInfo>& out);
 void registerDeviceTests(std::vector<TestInfo>& out);
 void registerTransportMutants(std::vector<TestInfo>& out);
 void registerMoreMutants(std::vector<TestInfo>& out);
+void registerBlkConsoleTests(std::vector<TestInfo>& out);  // blk_console_tests.cpp
+void registerNetInputTests(std::vector<TestInfo>& out);    // net_input_tests.cpp
+
+/// Per-device-type workloads of the built-in driver (bring-up plus real I/O), used by workload_tests.cpp.
+void blkWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);
+void consoleWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);
+void netWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);
+void inputWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);
 
 }  // namespace vsim::conformance

@@ -108,6 +108,9 @@ class TestContext {
   void harnessError(const std::string& why);
   /// Per-clause verdicts for a positive run: each clause passes unless a violation of it was reported.
   void judgeClauses(const std::vector<std::string>& clauses, const ViolationLog& log);
+  /// Narrow the clauses this result covers to those that apply to the configuration (a test whose TestInfo lists
+  /// the union over device types declares the part its configuration exercised).
+  void declareClauses(const std::vector<std::string>& clauses);
   /// @}
   bool failed() const;
 
