@@ -229,6 +229,9 @@ def build_view(d, results_path, catalogue=None, catalogue_path=None, catalogue_p
     for t in d["tests"]:  # a results file from a filtered run still names every configuration it ran
         if t["config"] not in configs:
             configs.append(t["config"])
+    # Matrix columns are targets (device type / transport); the personalities of one target fold into its column.
+    columns = list(OrderedDict((column_of(c), None) for c in configs))
+    personalities = list(OrderedDict((c.split("/")[2], None) for c in configs if c.count("/") >= 2))
     warnings = []
     if catalogue_prov and catalogue_prov.get("spec_version") not in (None, d["spec_version"]):
         warnings.append(f"The catalogue {catalogue_path} is for {catalogue_prov.get('spec_version')}, "
@@ -324,8 +327,9 @@ def build_view(d, results_path, catalogue=None, catalogue_path=None, catalogue_p
                 ck = max((cell_key(t["outcome"], v["outcome"], t["expected"]) for v in vs), key=lambda k: CELL[k][0])
             else:
                 ck = cell_key(t["outcome"], t["outcome"], t["expected"])
-            cell = cl["cells"].setdefault(t["config"], {"key": None, "hits": []})
-            cell["hits"].append({"key": ck, "test": t["id"], "anchor": r["anchor"], "unexpected": unexpected})
+            cell = cl["cells"].setdefault(column_of(t["config"]), {"key": None, "hits": []})
+            cell["hits"].append({"key": ck, "test": t["id"], "config": t["config"], "anchor": r["anchor"],
+                                 "unexpected": unexpected})
             if cell["key"] is None or CELL[ck][0] > CELL[cell["key"]][0]:
                 cell["key"] = ck
                 cell["anchor"] = r["anchor"]
@@ -334,14 +338,18 @@ def build_view(d, results_path, catalogue=None, catalogue_path=None, catalogue_p
 
     for cl in clause_by_id.values():
         row = []
-        for cfg in configs:
-            cell = cl["cells"].get(cfg)
+        for col in columns:
+            cell = cl["cells"].get(col)
             if cell is None:
                 row.append(None)
                 continue
             key = cell["key"]
-            title = "\n".join(f"{h['test']}: {CELL[h['key']][2]}" + (" — UNEXPECTED" if h["unexpected"] else "")
-                              for h in cell["hits"])
+            worst = [h for h in cell["hits"] if h["key"] != "pass"] or cell["hits"]
+            title = "\n".join(f"{h['test']} @ {h['config']}: {CELL[h['key']][2]}"
+                              + (" — UNEXPECTED" if h["unexpected"] else "") for h in worst[:8])
+            if len(cell["hits"]) > len(worst[:8]):
+                title += f"\n(+{len(cell['hits']) - len(worst[:8])} more results)"
+            cfg = col
             row.append({"key": key, "text": CELL[key][1], "anchor": cell["anchor"], "count": len(cell["hits"]),
                         "unexpected": any(h["unexpected"] for h in cell["hits"]),
                         "title": f"{cfg}\n{title}"})
@@ -456,6 +464,8 @@ def build_view(d, results_path, catalogue=None, catalogue_path=None, catalogue_p
         },
         "verdict": d["verdict"],
         "configs": [config_view(c) for c in configs],
+        "columns": [config_view(c) for c in columns],
+        "personalities": personalities,
         "n_tests": len(d["tests"]),
         "n_test_ids": len(groups),
         "outcome_counts": sorted(outcome_counts.items(), key=lambda kv: outcome_rank(kv[0])),
@@ -521,6 +531,12 @@ def short_label(cid):
 def short_test(tid):
     parts = tid.split(".")
     return ".".join(parts[-2:]) if len(parts) > 2 else tid
+
+
+def column_of(config):
+    """The matrix column of a configuration "type/transport/personality": "type/transport"."""
+    parts = config.split("/")
+    return "/".join(parts[:2]) if len(parts) >= 3 else config
 
 
 def config_view(name):

@@ -139,6 +139,15 @@ void sizePciBars(PciConfigSpace& cfg, PciFunctionInfo& fn, PciResourceAllocator*
       cfg.write32(reg, static_cast<uint32_t>(b.address));
       if (b.is64) cfg.write32(static_cast<uint16_t>(reg + 4), static_cast<uint32_t>(b.address >> 32));
       (b.io ? anyIo : anyMem) = true;
+    } else if (!alloc) {
+      // no allocator: keep what the firmware (or the OS) programmed; address 0 means "not assigned"
+      uint64_t fw = b.io ? (orig & ~3u) : (orig & ~0xfu);
+      if (b.is64) fw |= uint64_t{cfg.read32(static_cast<uint16_t>(reg + 4))} << 32;
+      if (fw != 0) {
+        b.address = fw;
+        b.assigned = true;
+        (b.io ? anyIo : anyMem) = true;
+      }
     }
     if (b.is64) {
       fn.bars[i + 1] = PciBar{};
@@ -146,7 +155,12 @@ void sizePciBars(PciConfigSpace& cfg, PciFunctionInfo& fn, PciResourceAllocator*
       ++i;
     }
   }
-  if (alloc) {
+  if (!alloc) {
+    // firmware resources kept: decode what was assigned and let the device master the bus (rings, buffers)
+    if (anyMem) cmd |= pci::kCmdMemory;
+    if (anyIo) cmd |= pci::kCmdIo;
+    cmd |= pci::kCmdBusMaster;
+  } else {
     cmd = static_cast<uint16_t>(cmd & ~(pci::kCmdIo | pci::kCmdMemory));
     if (anyMem) cmd |= pci::kCmdMemory;
     if (anyIo) cmd |= pci::kCmdIo;

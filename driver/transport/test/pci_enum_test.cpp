@@ -215,6 +215,52 @@ TEST(PciEnum, ConfigSpaceInsteadOfEcam) {
   EXPECT_FALSE(anyEcam);
 }
 
+// Found against QEMU (issue #7): a platform whose firmware already assigned the BARs (a Linux guest driving devices
+// from user space) scans with assignResources = false; the driver must keep those addresses and still reach the
+// virtio structures, and enable decoding + bus mastering.
+TEST(PciEnum, KeepsFirmwareAssignedBars) {
+  FakeHal h;
+  auto& f = h.addPciT(std::make_unique<FakeVirtioPci>(4, 1, FakeVirtioPci::Layout{true, true, 4, 4, true}), 3);
+  const uint64_t bar4 = FakeHal::kMem64Base + 0x100000, bar1 = FakeHal::kMem32Base + 0x3000, bar0 = 0xc040;
+  f.cfgWrite(static_cast<uint16_t>(pci::kCfgBar0), static_cast<uint32_t>(bar0), 4);
+  f.cfgWrite(static_cast<uint16_t>(pci::kCfgBar0 + 4), static_cast<uint32_t>(bar1), 4);
+  f.cfgWrite(static_cast<uint16_t>(pci::kCfgBar0 + 16), static_cast<uint32_t>(bar4), 4);
+  f.cfgWrite(static_cast<uint16_t>(pci::kCfgBar0 + 20), static_cast<uint32_t>(bar4 >> 32), 4);
+  ViolationLog log;
+  PciScanOptions o;
+  o.assignResources = false;
+  auto fns = enumeratePci(h, log, o);
+  ASSERT_EQ(fns.size(), 1u);
+  const PciFunctionInfo& fn = fns[0];
+  EXPECT_TRUE(fn.bars[4].assigned);
+  EXPECT_EQ(fn.bars[4].address, bar4);
+  EXPECT_EQ(fn.bars[1].address, bar1);
+  EXPECT_TRUE(fn.bars[0].io && fn.bars[0].assigned);
+  EXPECT_EQ(fn.bars[0].address, bar0);
+  EXPECT_EQ(f.barAddress(4), bar4);  // restored after sizing, never moved
+  EXPECT_TRUE(fn.layout.modernUsable());
+  EXPECT_EQ(fn.layout.common.base, bar4 + fn.layout.common.offset);
+  const uint16_t cmd = static_cast<uint16_t>(f.cfgRead(pci::kCfgCommand, 2));
+  EXPECT_TRUE(cmd & pci::kCmdMemory);
+  EXPECT_TRUE(cmd & pci::kCmdIo);
+  EXPECT_TRUE(cmd & pci::kCmdBusMaster);
+  EXPECT_TRUE(log.empty());
+}
+
+// A BAR the firmware left at 0 stays unassigned (and its structures unusable) when resources are not assigned.
+TEST(PciEnum, UnassignedFirmwareBarStaysUnassigned) {
+  FakeHal h;
+  h.addPciT(std::make_unique<FakeVirtioPci>(4, 1), 3);
+  ViolationLog log;
+  PciScanOptions o;
+  o.assignResources = false;
+  auto fns = enumeratePci(h, log, o);
+  ASSERT_EQ(fns.size(), 1u);
+  EXPECT_TRUE(fns[0].bars[4].present);
+  EXPECT_FALSE(fns[0].bars[4].assigned);
+  EXPECT_FALSE(fns[0].layout.modernUsable());
+}
+
 TEST(PciEnum, ResourceAllocatorAlignsAndExhausts) {
   PlatformDesc p;
   p.pciMem32Base = 0x80000000;

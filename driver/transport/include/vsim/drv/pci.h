@@ -154,7 +154,9 @@ class PciResourceAllocator {
 
 struct PciScanOptions {
   bool viaConfigSpace = false;  ///< use Space::Config instead of the ECAM window (see PciConfigSpace)
-  bool assignResources = true;  ///< size and assign BARs, enable decoding and bus mastering
+  /// Size and assign BARs from the PlatformDesc windows, enable decoding and bus mastering. false: size them but keep
+  /// the addresses the firmware programmed (0 = unassigned), enable decoding of those and bus mastering.
+  bool assignResources = true;
 };
 
 /// Virtio device type of a vendor/device/subsystem triple, or 0 when it is not a virtio device the driver should
