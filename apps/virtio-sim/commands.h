@@ -20,6 +20,8 @@ struct ConformanceOptions {
   std::string expectationsDir;
   std::string untestablePath;
   bool personalities = true;  ///< also run the built-in driver's workloads under every device personality
+  std::string ratchetPath;     ///< committed coverage floor; checked on complete runs only
+  bool updateRatchet = false;  ///< rewrite ratchetPath from this (complete) run
 };
 
 /// One platform with all five device types on PCI and MMIO, real I/O through our driver stack, a summary.

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "vsim/clauses.h"
+#include "vsim/conformance/ratchet.h"
 #include "vsim/conformance/runner.h"
 
 namespace vsim::app {
@@ -78,6 +79,39 @@ int runConformance(const ConformanceOptions& opt) {
                  a.mustPassing, a.untestable);
   fmt::print("\nMutation score (device-side checks of driver statements proven to fire): {}/{}\n", rep.killedChecks,
              rep.claimedChecks);
+  // The ratchet judges complete runs only: a filtered run covers less by design.
+  const bool complete = opt.filter == "*" && opt.deviceTypes.empty() && opt.transports.empty() && opt.personalities;
+  bool ratchetOk = true;
+  if (!opt.ratchetPath.empty()) {
+    if (!complete) {
+      fmt::print("\nCoverage ratchet: not checked (filtered or partial run)\n");
+      if (opt.updateRatchet) {
+        fmt::print(stderr, "virtio-sim conformance: --update-ratchet needs a complete run (no filters)\n");
+        return 2;
+      }
+    } else if (opt.updateRatchet) {
+      try {
+        Ratchet::of(rep).save(opt.ratchetPath);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "virtio-sim conformance: {}\n", e.what());
+        return 2;
+      }
+      fmt::print("\nCoverage ratchet: {} rewritten from this run\n", opt.ratchetPath);
+    } else {
+      RatchetCheck rc;
+      try {
+        rc = compare(Ratchet::load(opt.ratchetPath), rep);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "virtio-sim conformance: {}\n", e.what());
+        return 2;
+      }
+      ratchetOk = rc.ok();
+      fmt::print("\nCoverage ratchet ({}): {}\n", opt.ratchetPath, rc.ok() ? "no drop" : "COVERAGE DROPPED");
+      for (const auto& d : rc.drops) fmt::print("  drop: {}\n", d);
+      for (const auto& d : rc.rises) fmt::print("  rise: {}\n", d);
+      if (!rc.rises.empty() && rc.ok()) fmt::print("  (lock the rises in with --update-ratchet)\n");
+    }
+  }
   if (!opt.reportDir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(opt.reportDir, ec);
@@ -91,8 +125,10 @@ int runConformance(const ConformanceOptions& opt) {
     }
     fmt::print("\nReports: {}, {}\n", json, junit);
   }
-  fmt::print("\nVerdict: {}\n", rep.ok() ? "PASS (every result as expected)" : "FAIL (unexpected results)");
-  return rep.ok() ? 0 : 1;
+  const bool ok = rep.ok() && ratchetOk;
+  fmt::print("\nVerdict: {}\n", ok ? "PASS (every result as expected)"
+                                    : !rep.ok() ? "FAIL (unexpected results)" : "FAIL (coverage below the ratchet)");
+  return ok ? 0 : 1;
 }
 
 }  // namespace vsim::app

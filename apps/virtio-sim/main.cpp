@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   vsim::app::ConformanceOptions co;
   co.expectationsDir = VSIM_SOURCE_DIR "/conformance/expectations";
   co.untestablePath = VSIM_SOURCE_DIR "/conformance/untestable.tsv";
+  co.ratchetPath = VSIM_SOURCE_DIR "/conformance/coverage-ratchet.tsv";
   auto* conf = app.add_subcommand("conformance", "Run the clause-indexed conformance suite and write its reports");
   conf->add_option("--report-dir", co.reportDir, "where results.json and junit.xml go")->capture_default_str();
   conf->add_option("--filter", co.filter, "glob over test IDs (virtio.driver.*, *.vq.*, ...)")->capture_default_str();
@@ -54,6 +55,9 @@ int main(int argc, char** argv) {
   conf->add_option("--expectations", co.expectationsDir, "directory of expected-outcome files")->capture_default_str();
   conf->add_option("--untestable", co.untestablePath, "clauses that cannot be tested, with reasons");
   conf->add_flag("!--no-personalities", co.personalities, "skip the device-personality runs");
+  conf->add_option("--ratchet", co.ratchetPath, "coverage floor file (checked on complete runs; '' = off)")
+      ->capture_default_str();
+  conf->add_flag("--update-ratchet", co.updateRatchet, "raise the coverage floor file to this complete run's values");
 
   auto* platformDemo = app.add_subcommand("demo", "One platform with all five device types doing real I/O");
   auto* demo = app.add_subcommand("ring-demo", "Push requests through split and packed rings and show what was checked");
