@@ -39,3 +39,13 @@ for line in open(sys.argv[1]):
         print(f"platform {j['mode']:<10} {j['transport']:<11} {j['ring']:<6} {j['requests_per_second']/1e6:6.2f} M requests/s"
               f"  ({j['simulated_ns_per_request']:.0f} simulated ns/request)")
 PY
+
+# A complete conformance run, every target and personality (budget: under 60 s).
+"$b/vsim_conformance_bench" --repeat 3 --expectations "$here/conformance/expectations" \
+  --untestable "$here/conformance/untestable.tsv" > "$out/conformance.json"
+python3 - "$out/conformance.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+print(f"conformance full run: {j['test_results']} results over {j['configurations']} configurations in "
+      f"{j['median_s']:.2f} s median ({j['best_s']:.2f} s best; budget {j['budget_s']:.0f} s)")
+PY
