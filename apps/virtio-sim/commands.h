@@ -19,6 +19,7 @@ struct ConformanceOptions {
   std::vector<std::string> deviceTypes, transports;
   std::string expectationsDir;
   std::string untestablePath;
+  std::string uncoveredReasonsPath;  ///< known reasons for clauses not covered yet
   bool personalities = true;  ///< also run the built-in driver's workloads under every device personality
   std::string ratchetPath;     ///< committed coverage floor; checked on complete runs only
   bool updateRatchet = false;  ///< rewrite ratchetPath from this (complete) run

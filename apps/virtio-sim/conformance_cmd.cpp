@@ -47,6 +47,7 @@ int runConformance(const ConformanceOptions& opt) {
   }
   ro.expectationsDir = opt.expectationsDir;
   ro.untestablePath = opt.untestablePath;
+  ro.uncoveredReasonsPath = opt.uncoveredReasonsPath;
   const bool tty = isatty(STDOUT_FILENO);
   ro.onResult = [tty](size_t d, size_t t, const TestResult& r) { progress(d, t, r, tty); };
   fmt::print("virtio-sim conformance — virtio spec {} @ {}\n", clauses::specVersion(), clauses::specCommit().substr(0, 12));

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   vsim::app::ConformanceOptions co;
   co.expectationsDir = VSIM_SOURCE_DIR "/conformance/expectations";
   co.untestablePath = VSIM_SOURCE_DIR "/conformance/untestable.tsv";
+  co.uncoveredReasonsPath = VSIM_SOURCE_DIR "/conformance/uncovered.tsv";
   co.ratchetPath = VSIM_SOURCE_DIR "/conformance/coverage-ratchet.tsv";
   auto* conf = app.add_subcommand("conformance", "Run the clause-indexed conformance suite and write its reports");
   conf->add_option("--report-dir", co.reportDir, "where results.json and junit.xml go")->capture_default_str();
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
                    "transports to run: pci-modern, pci-legacy, pci-transitional, mmio-v2, mmio-v1 (default: all)");
   conf->add_option("--expectations", co.expectationsDir, "directory of expected-outcome files")->capture_default_str();
   conf->add_option("--untestable", co.untestablePath, "clauses that cannot be tested, with reasons");
+  conf->add_option("--uncovered-reasons", co.uncoveredReasonsPath, "clauses not covered yet, with reasons");
   conf->add_flag("!--no-personalities", co.personalities, "skip the device-personality runs");
   conf->add_option("--ratchet", co.ratchetPath, "coverage floor file (checked on complete runs; '' = off)")
       ->capture_default_str();

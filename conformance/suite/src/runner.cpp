@@ -100,6 +100,7 @@ RunReport runSuite(const RunOptions& opts) {
   rep.seed = opts.seed;
   Expectations exp = opts.expectationsDir.empty() ? Expectations{} : Expectations::load(opts.expectationsDir);
   const auto untestable = loadUntestable(opts.untestablePath);
+  const auto uncoveredWhy = loadUntestable(opts.uncoveredReasonsPath);
 
   // Which (test, config) pairs run.
   std::vector<std::pair<const TestInfo*, const Config*>> plan;
@@ -188,8 +189,14 @@ RunReport runSuite(const RunOptions& opts) {
         cs.reason = u->second;
       } else {
         cs.status = "uncovered";
+        if (auto w = uncoveredWhy.find(id); w != uncoveredWhy.end()) cs.reason = w->second;
         if (cs.reason.empty()) cs.reason = claimedAny.count(id) ? "claimed in the code, no test yet" : "no test yet";
       }
+    } else if (uncoveredWhy.count(id) && cs.status.rfind("covered", 0) == 0 && opts.filter == "*") {
+      // the reason list says uncovered, the run covered it: the list is out of date
+      rep.staleExpectations.push_back(opts.uncoveredReasonsPath + ": " + id + " is covered now; remove its line");
+    } else if (untestable.count(id) && cs.status.rfind("covered", 0) == 0 && opts.filter == "*") {
+      rep.staleExpectations.push_back(opts.untestablePath + ": " + id + " is covered now; remove its line");
     }
     if (cs.claimedCheck) {
       ++rep.claimedChecks;
