@@ -14,6 +14,7 @@ pkgs=(
   nlohmann-json3-dev libcli11-dev libfmt-dev libpcap-dev
   clang libclang-rt-14-dev
   tshark
+  qemu-system-x86 busybox-static cpio  # QEMU ground truth (scripts/qemu/): QEMU's devices, the guest's busybox, initramfs
 )
 
 missing=()

@@ -55,6 +55,9 @@ uint64_t Device::wantedFeatures() const {
   uint64_t w = opts_.deviceFeatures & kDeviceTypeBits;
   // drivernormative:Reserved Feature Bits#1: accept VERSION_1 when offered
   if (!t_->legacy()) w |= bit(kVersion1);
+  // Legacy Interface: Reserved Feature Bits: a transitional driver accepts ANY_LAYOUT whenever a legacy interface
+  // offers it (our framing is valid with or without it). Found against QEMU, whose legacy interfaces offer it.
+  if (t_->legacy()) w |= bit(kAnyLayout);
   if (opts_.ringPacked) w |= bit(kRingPacked);
   if (opts_.eventIdx) w |= bit(kEventIdx);
   if (opts_.indirect) w |= bit(kIndirectDesc);

@@ -46,6 +46,43 @@ TEST(LegacyPci, InitSequenceWithoutFeaturesOk) {
   EXPECT_TRUE(log.empty());
 }
 
+// Found against QEMU 7.2 (issue #7): its legacy interfaces offer NOTIFY_ON_EMPTY (24), ANY_LAYOUT (27), INDIRECT,
+// EVENT_IDX and bit 30. A transitional driver must accept ANY_LAYOUT when offered ("Legacy Interface: Reserved
+// Feature Bits"); NOTIFY_ON_EMPTY is optional and bit 30 is never to be negotiated.
+TEST(LegacyPci, AcceptsAnyLayoutNeverBit30) {
+  FakeHal h;
+  auto& f = h.addPciT(std::make_unique<FakeVirtioPci>(4, 1, legacyOnly()), 2);
+  f.core.deviceFeatures = feat::bit(feat::kNotifyOnEmpty) | feat::bit(feat::kAnyLayout) |
+                          feat::bit(feat::kIndirectDesc) | feat::bit(feat::kEventIdx) | feat::bit(30);
+  ViolationLog log;
+  DriverOptions o = plainOptions();
+  o.indirect = o.eventIdx = true;
+  auto dev = drv::open(h, discoverOne(h, log), o, log);
+  ASSERT_TRUE(dev && dev->live()) << (dev ? dev->failure() : "no transport");
+  const uint64_t want = feat::bit(feat::kAnyLayout) | feat::bit(feat::kIndirectDesc) | feat::bit(feat::kEventIdx);
+  EXPECT_EQ(f.core.driverFeatures, want);
+  EXPECT_EQ(dev->features(), want);
+  // with every optional feature switched off, ANY_LAYOUT is still accepted (it is not optional for us)
+  FakeHal h2;
+  auto& f2 = h2.addPciT(std::make_unique<FakeVirtioPci>(4, 1, legacyOnly()), 2);
+  f2.core.deviceFeatures = feat::bit(feat::kAnyLayout) | feat::bit(30);
+  auto dev2 = drv::open(h2, discoverOne(h2, log), plainOptions(), log);
+  ASSERT_TRUE(dev2 && dev2->live());
+  EXPECT_EQ(f2.core.driverFeatures, feat::bit(feat::kAnyLayout));
+  EXPECT_TRUE(log.empty());
+}
+
+// A modern interface never takes the legacy-only bit, even if a device offers it.
+TEST(LegacyPci, ModernInterfaceNeverTakesAnyLayout) {
+  FakeHal h;
+  auto& f = h.addPciT(std::make_unique<FakeVirtioPci>(4, 1), 2);
+  f.core.deviceFeatures = feat::bit(feat::kVersion1) | feat::bit(feat::kAnyLayout);
+  ViolationLog log;
+  auto dev = drv::open(h, discoverOne(h, log), plainOptions(), log);
+  ASSERT_TRUE(dev && dev->live()) << (dev ? dev->failure() : "no transport");
+  EXPECT_EQ(f.core.driverFeatures, feat::bit(feat::kVersion1));
+}
+
 TEST(LegacyPci, QueueSizeIsTheDevices) {
   FakeHal h;
   auto& f = h.addPciT(std::make_unique<FakeVirtioPci>(4, 1, legacyOnly()), 2);

@@ -72,6 +72,23 @@ TEST(Mmio, Version1LegacyInitSequence) {
   EXPECT_TRUE(r.log.empty());
 }
 
+// Found against QEMU 7.2 (issue #7): virtio-mmio version 1 offers ANY_LAYOUT (27); a transitional driver accepts it.
+TEST(Mmio, Version1AcceptsAnyLayout) {
+  MmioRig r(1);
+  r.m->core.deviceFeatures = feat::bit(feat::kNotifyOnEmpty) | feat::bit(feat::kAnyLayout) | feat::bit(feat::kEventIdx);
+  DriverOptions o = plainOptions();
+  o.eventIdx = true;
+  auto dev = r.open(o);
+  ASSERT_TRUE(dev->live()) << dev->failure();
+  EXPECT_EQ(r.m->core.driverFeatures, feat::bit(feat::kAnyLayout) | feat::bit(feat::kEventIdx));
+  // version 2 is not a legacy interface: the bit is never taken there
+  MmioRig r2(2);
+  r2.m->core.deviceFeatures = feat::bit(feat::kVersion1) | feat::bit(feat::kAnyLayout);
+  auto dev2 = r2.open(plainOptions());
+  ASSERT_TRUE(dev2->live()) << dev2->failure();
+  EXPECT_EQ(r2.m->core.driverFeatures, feat::bit(feat::kVersion1));
+}
+
 // covers: devicenormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#4
 // covers: drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#18
 // covers: drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#20

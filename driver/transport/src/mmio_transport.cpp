@@ -101,7 +101,7 @@ void MmioTransport::writeDriverFeatures(uint64_t accepted) {
 
 uint64_t MmioTransport::transportFeatures() const {
   using namespace feat;
-  if (version_ == 1) return bit(kIndirectDesc) | bit(kEventIdx);
+  if (version_ == 1) return bit(kIndirectDesc) | bit(kEventIdx) | bit(kAnyLayout);  // ANY_LAYOUT: legacy only
   // no NOTIF_CONFIG_DATA (MMIO has no queue_notif_config_data) and no ADMIN_VQ (reserved on MMIO)
   return bit(kIndirectDesc) | bit(kEventIdx) | bit(kVersion1) | bit(kAccessPlatform) | bit(kRingPacked) |
          bit(kInOrder) | bit(kOrderPlatform) | bit(kNotificationData) | bit(kRingReset);

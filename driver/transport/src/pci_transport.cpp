@@ -433,7 +433,8 @@ void PciLegacyTransport::writeDriverFeatures(uint64_t accepted) {
   hal_.write32(Space::Io, io_.base + pci::legacy::kGuestFeatures, static_cast<uint32_t>(accepted));
 }
 uint64_t PciLegacyTransport::transportFeatures() const {
-  return feat::bit(feat::kIndirectDesc) | feat::bit(feat::kEventIdx);  // only bits 0..31 exist here
+  // only bits 0..31 exist here; ANY_LAYOUT is a legacy-interface bit
+  return feat::bit(feat::kIndirectDesc) | feat::bit(feat::kEventIdx) | feat::bit(feat::kAnyLayout);
 }
 
 void PciLegacyTransport::selectQueue(uint16_t q) { hal_.write16(Space::Io, io_.base + pci::legacy::kQueueSel, q); }

@@ -4,6 +4,8 @@
 
 namespace vsim::feat {
 
+constexpr unsigned kNotifyOnEmpty = 24;     ///< VIRTIO_F_NOTIFY_ON_EMPTY (legacy interface only)
+constexpr unsigned kAnyLayout = 27;         ///< VIRTIO_F_ANY_LAYOUT (legacy interface only)
 constexpr unsigned kIndirectDesc = 28;      ///< VIRTIO_F_INDIRECT_DESC
 constexpr unsigned kEventIdx = 29;          ///< VIRTIO_F_EVENT_IDX
 constexpr unsigned kVersion1 = 32;          ///< VIRTIO_F_VERSION_1
