@@ -29,22 +29,70 @@ bool GuestMemory::addRegion(uint64_t gpa, uint64_t size, uint8_t* host) {
     if (gpa < r.gpa + r.size && r.gpa < gpa + size) return false;
   regions_.push_back(Region{gpa, size, host});
   std::sort(regions_.begin(), regions_.end(), [](const Region& a, const Region& b) { return a.gpa < b.gpa; });
-  hint_ = 0;
+  hint_ = &kNone;  // the vector may have moved
   return true;
 }
 
-uint8_t* GuestMemory::translateSlow(uint64_t gpa, uint64_t len) const {
-  for (size_t i = 0; i < regions_.size(); ++i) {
-    const Region& r = regions_[i];
+uint8_t* GuestMemory::search(uint64_t gpa, uint64_t len) const {
+  for (const Region& r : regions_)
+    if (gpa >= r.gpa && len <= r.size && gpa - r.gpa <= r.size - len) return r.host + (gpa - r.gpa);
+  return nullptr;
+}
+
+uint8_t* GuestMemory::lookupSlow(uint64_t gpa, uint64_t len) const {
+  if (faultsArmed_) return nullptr;  // the callers' checked paths look at the fault windows
+  for (const Region& r : regions_) {
     if (gpa >= r.gpa && len <= r.size && gpa - r.gpa <= r.size - len) {
-      hint_ = i;
+      hint_ = &r;
       return r.host + (gpa - r.gpa);
     }
   }
   return nullptr;
 }
 
+uint8_t* GuestMemory::translateMiss(uint64_t gpa, uint64_t len) const {
+  if (!faultsArmed_ || faulted(gpa, len, false, DmaKind::Other)) return nullptr;
+  return search(gpa, len);
+}
+
+bool GuestMemory::addDmaFault(uint64_t gpa, uint64_t len, uint32_t count) {
+  if (len == 0 || count == 0 || gpa + (len - 1) < gpa) return false;
+  faults_.push_back(DmaFaultWindow{gpa, len, count, 0});
+  faultsArmed_ = true;
+  hint_ = &kNone;  // every access misses the fast path and is checked
+  return true;
+}
+
+void GuestMemory::clearDmaFaults() {
+  faults_.clear();
+  faultsArmed_ = false;
+}
+
+bool GuestMemory::faulted(uint64_t gpa, uint64_t len, bool write, DmaKind kind) const {
+  if (len == 0) return false;
+  const uint64_t last = gpa + (len - 1) < gpa ? UINT64_MAX : gpa + (len - 1);
+  for (size_t i = 0; i < faults_.size(); ++i) {
+    DmaFaultWindow& w = faults_[i];
+    if (gpa > w.gpa + (w.len - 1) || w.gpa > last) continue;  // no byte in common
+    ++w.hits;
+    ++faultHits_;
+    const DmaFaultHit hit{gpa, len, write, kind, w.gpa, w.len};
+    if (w.remaining != kFaultUntilCleared && --w.remaining == 0) {
+      faults_.erase(faults_.begin() + static_cast<std::ptrdiff_t>(i));
+      faultsArmed_ = !faults_.empty();  // the last window used up: the next lookup learns its hint again
+    }
+    if (faultHandler_) faultHandler_(hit);
+    return true;
+  }
+  return false;
+}
+
 bool GuestMemory::contains(uint64_t gpa, uint64_t len) const {
+  if (faultsArmed_ && faulted(gpa, len, false, DmaKind::Other)) return false;
+  return containsRaw(gpa, len);
+}
+
+bool GuestMemory::containsRaw(uint64_t gpa, uint64_t len) const {
   if (gpa + len < gpa) return false;  // wraps the address space
   while (len > 0) {
     const Region* hit = nullptr;
@@ -60,7 +108,8 @@ bool GuestMemory::contains(uint64_t gpa, uint64_t len) const {
 }
 
 bool GuestMemory::read(uint64_t gpa, void* dst, uint64_t len, DmaKind kind) const {
-  if (!contains(gpa, len)) return false;
+  if (faultsArmed_ && faulted(gpa, len, false, kind)) return false;
+  if (!containsRaw(gpa, len)) return false;
   auto* out = static_cast<uint8_t*>(dst);
   uint64_t a = gpa, left = len;
   while (left > 0) {
@@ -80,7 +129,8 @@ bool GuestMemory::read(uint64_t gpa, void* dst, uint64_t len, DmaKind kind) cons
 }
 
 bool GuestMemory::write(uint64_t gpa, const void* src, uint64_t len, DmaKind kind) {
-  if (!contains(gpa, len)) return false;
+  if (faultsArmed_ && faulted(gpa, len, true, kind)) return false;
+  if (!containsRaw(gpa, len)) return false;
   const auto* in = static_cast<const uint8_t*>(src);
   uint64_t a = gpa, left = len;
   while (left > 0) {
@@ -100,7 +150,8 @@ bool GuestMemory::write(uint64_t gpa, const void* src, uint64_t len, DmaKind kin
 }
 
 bool GuestMemory::loadAcquire16(uint64_t gpa, uint16_t* out, DmaKind kind) const {
-  const uint8_t* p = translate(gpa, 2);
+  if (faultsArmed_ && faulted(gpa, 2, false, kind)) return false;
+  const uint8_t* p = faultsArmed_ ? search(gpa, 2) : lookup(gpa, 2);
   if (!p) return false;
   if ((reinterpret_cast<uintptr_t>(p) & 1) == 0) {
     // acquire: reads that depend on this index/flags value happen after it
@@ -114,7 +165,8 @@ bool GuestMemory::loadAcquire16(uint64_t gpa, uint16_t* out, DmaKind kind) const
 }
 
 bool GuestMemory::storeRelease16(uint64_t gpa, uint16_t v, DmaKind kind) {
-  uint8_t* p = translate(gpa, 2);
+  if (faultsArmed_ && faulted(gpa, 2, true, kind)) return false;
+  uint8_t* p = faultsArmed_ ? search(gpa, 2) : lookup(gpa, 2);
   if (!p) return false;
   if ((reinterpret_cast<uintptr_t>(p) & 1) == 0) {
     // release: everything written before (ring entries, buffers) is visible before this index/flags value
@@ -128,7 +180,8 @@ bool GuestMemory::storeRelease16(uint64_t gpa, uint16_t v, DmaKind kind) {
 }
 
 bool GuestMemory::storeRelaxed16(uint64_t gpa, uint16_t v, DmaKind kind) {
-  uint8_t* p = translate(gpa, 2);
+  if (faultsArmed_ && faulted(gpa, 2, true, kind)) return false;
+  uint8_t* p = faultsArmed_ ? search(gpa, 2) : lookup(gpa, 2);
   if (!p) return false;
   if ((reinterpret_cast<uintptr_t>(p) & 1) == 0)
     __atomic_store_n(reinterpret_cast<uint16_t*>(p), v, __ATOMIC_RELAXED);  // atomic only, no ordering implied

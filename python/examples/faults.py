@@ -1,4 +1,5 @@
-"""Fault injection: a DMA error, a reset with requests in flight, a configuration change, a suppressed interrupt.
+"""Fault injection: DMA errors (on a buffer the device is given, and mid-flight), a reset with requests in flight, a
+configuration change, a suppressed interrupt.
 
     virtio-sim run python/examples/faults.py
 """
@@ -20,17 +21,42 @@ def hand_made(sim: vs.Simulation, features=None):
 
 @vs.scenario(modes=("functional", "timed"), expect=[OUTSIDE_MEMORY])
 def dma_error(mode: str = "functional") -> None:
-    """A buffer the device cannot reach: its DMA fails, it reports the buffer and stops the queue."""
+    """The device's DMA to a buffer it was just given fails: it cannot tell that from a buffer outside guest
+    memory, so it reports the buffer, stops the queue and asks for a reset."""
     sim = vs.Simulation(vs.DeviceConfig("rng", transport="pci-modern"), mode=mode)
     t, ring = hand_made(sim)
-    bad = sim.unreachable_address(64)
-    head = ring.add_chain([(bad, 64, True)])
+    buf = sim.alloc(64)
+    sim.inject_dma_error(buf, 64)  # the device's next access to the buffer fails
+    head = ring.add_chain([(buf, 64, True)])
     t.notify(0)
     v = vs.assert_clause(sim, OUTSIDE_MEMORY, kind="split.buffer_outside_memory", only=True)
-    assert v.queue == 0
+    assert v.queue == 0 and v.evidence["addr"] == buf
     vs.assert_needs_reset(sim)
     vs.assert_not_used(ring, id=head)
     assert sim.queue_state(0, 0)["engine"]["broken"]
+    errors = sim.dma_errors()
+    assert errors["failed"] == 1 and errors["armed"] == []  # used up
+    assert errors["log"][0]["window_gpa"] == buf
+
+
+@vs.scenario(modes=("functional", "timed"))
+def dma_error_mid_flight(mode: str = "functional") -> None:
+    """The device has filled the buffer but cannot publish the used index: it completes nothing and asks for a
+    reset (DEVICE_NEEDS_RESET with a configuration change notification). Nobody broke a rule; our driver sees the
+    device needs a reset, recovers, and reads again."""
+    sim = vs.Simulation(vs.DeviceConfig("rng", transport="pci-modern"), mode=mode)
+    rng = sim.open_rng(ring_packed=False)
+    used_ring = rng.queue(0).layout["device"]
+    sim.inject_dma_error(used_ring + 2, 2)  # the used ring's idx field
+    assert rng.read(64, timeout_ns=2_000_000) == b""
+    vs.assert_needs_reset(sim)
+    assert not rng.check_status() and rng.state == "needs-reset"
+    (failed,) = sim.dma_errors()["log"]
+    assert failed["write"] and failed["kind"] == "ring_index_write"
+    assert sim.violations("all") == []
+    rng.recover()
+    assert len(rng.read(64)) == 64
+    vs.assert_no_violations(sim)
 
 
 @vs.scenario

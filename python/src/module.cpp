@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -249,7 +250,7 @@ py::dict dmaDict(const model::DmaCounters& c) {
 
 drv::DriverOptions driverOptionsFrom(const std::map<std::string, std::string>& opts) {
   drv::DriverOptions o;
-  for (const auto& [k, v] : opts) applyDriverOption(o, k, v);
+  for (const auto& [k, v] : opts) applyParam(drv::driverOptionTable(), o, k, v);
   return o;
 }
 
@@ -342,6 +343,25 @@ SimConfig simConfigFrom(const py::list& devices, const std::map<std::string, dou
   return c;
 }
 
+#if VSIM_PY_HAVE_NET
+drv::net::Mac macFrom(const py::bytes& b, const char* what) {
+  const std::string s = b;
+  if (s.size() != 6) throw ParamError(std::string(what) + ": a MAC address is 6 bytes, not " + std::to_string(s.size()));
+  drv::net::Mac m{};
+  std::copy(s.begin(), s.end(), m.begin());
+  return m;
+}
+py::bytes macBytes(const drv::net::Mac& m) { return py::bytes(reinterpret_cast<const char*>(m.data()), m.size()); }
+#endif
+
+#if VSIM_PY_HAVE_BLK
+std::vector<drv::BlkRange> blkRanges(const std::vector<std::tuple<uint64_t, uint32_t, bool>>& ranges) {
+  std::vector<drv::BlkRange> out;
+  for (const auto& [sector, sectors, unmap] : ranges) out.push_back(drv::BlkRange{sector, sectors, unmap});
+  return out;
+}
+#endif
+
 // ---------------------------------------------------------------------------------------------------------------
 // Host side of the devices (backends): what the world outside the guest does and sees.
 
@@ -378,8 +398,50 @@ void bindHost(py::class_<Sim, std::shared_ptr<Sim>>& cls) {
         return out;
       }, "device"_a)
       .def("host_blk_store_errors", [](Sim& s, size_t dev, uint32_t reads, uint32_t writes) {
-        logicAs<model::BlkDevice>(s, dev, "blk", "backend errors").injectStoreErrors(reads, writes);
+        auto& b = logicAs<model::BlkDevice>(s, dev, "blk", "backend errors");
+        s.exec([&](model::CpuPort&) { b.injectStoreErrors(reads, writes); });
       }, "device"_a, "reads"_a, "writes"_a)
+      .def("host_console_backend_errors", [](Sim& s, size_t dev, uint32_t port, uint32_t output, uint32_t input) {
+        auto& c = logicAs<model::ConsoleDevice>(s, dev, "console", "backend errors");
+        bool ok = false;
+        s.exec([&](model::CpuPort&) { ok = c.injectBackendErrors(port, output, input); });
+        if (!ok) throw ParamError("backend errors: console port " + std::to_string(port) + " is not present");
+      }, "device"_a, "port"_a, "output"_a, "input"_a)
+      .def("host_net_backend_errors", [](Sim& s, size_t dev, uint32_t tx, uint32_t rx) {
+        auto& n = logicAs<model::NetDevice>(s, dev, "net", "backend errors");
+        s.exec([&](model::CpuPort&) { n.injectBackendErrors(tx, rx); });
+      }, "device"_a, "tx"_a, "rx"_a)
+      .def("host_net_stats", [](Sim& s, size_t dev) {
+        const model::NetStats& st = logicAs<model::NetDevice>(s, dev, "net", "net statistics").stats();
+        return py::dict("tx_frames"_a = st.txFrames, "tx_bytes"_a = st.txBytes,
+                        "tx_dropped_violation"_a = st.txDroppedViolation, "tx_dropped_link_down"_a = st.txDroppedLinkDown,
+                        "tx_dropped_runt"_a = st.txDroppedRunt, "tx_dropped_too_long"_a = st.txDroppedTooLong,
+                        "tx_dropped_backend"_a = st.txDroppedBackend, "rx_frames"_a = st.rxFrames,
+                        "rx_bytes"_a = st.rxBytes, "rx_buffers_used"_a = st.rxBuffersUsed, "rx_merged"_a = st.rxMerged,
+                        "rx_dropped_not_ready"_a = st.rxDroppedNotReady, "rx_dropped_link_down"_a = st.rxDroppedLinkDown,
+                        "rx_dropped_filter"_a = st.rxDroppedFilter, "rx_dropped_mtu"_a = st.rxDroppedMtu,
+                        "rx_dropped_too_big"_a = st.rxDroppedTooBig, "rx_dropped_offload"_a = st.rxDroppedOffload,
+                        "rx_dropped_no_queue"_a = st.rxDroppedNoQueue, "rx_dropped_backlog_full"_a = st.rxDroppedBacklogFull,
+                        "rx_dropped_backend"_a = st.rxDroppedBackend, "rx_backlogged"_a = st.rxBacklogged,
+                        "rx_buffers_rejected"_a = st.rxBuffersRejected, "ctrl_ok"_a = st.ctrlOk, "ctrl_err"_a = st.ctrlErr,
+                        "chains_on_unused_queue"_a = st.chainsOnUnusedQueue, "captured_dropped"_a = st.capturedDropped);
+      }, "device"_a)
+      .def("host_console_stats", [](Sim& s, size_t dev) {
+        auto& c = logicAs<model::ConsoleDevice>(s, dev, "console", "console statistics");
+        const model::ConsoleStats& st = c.stats();
+        py::list ports;
+        for (uint32_t p = 0; p < c.maxPorts(); ++p) {
+          const model::ConsolePortStatus ps = c.portStatus(p);
+          ports.append(py::dict("port"_a = p, "present"_a = ps.present, "ready"_a = ps.ready, "guest_open"_a = ps.guestOpen,
+                                "host_open"_a = ps.hostOpen, "held_rx_buffers"_a = ps.heldBuffers,
+                                "held_tx_buffers"_a = ps.heldTxBuffers, "unsent_bytes"_a = ps.unsentBytes));
+        }
+        return py::dict("tx_bytes"_a = st.txBytes, "rx_bytes"_a = st.rxBytes, "emerg_bytes"_a = st.emergBytes,
+                        "control_in"_a = st.controlIn, "control_out"_a = st.controlOut,
+                        "control_truncated"_a = st.controlTruncated, "dropped_tx_bytes"_a = st.droppedTxBytes,
+                        "backend_output_errors"_a = st.backendOutputErrors,
+                        "backend_input_errors"_a = st.backendInputErrors, "ports"_a = ports);
+      }, "device"_a)
       .def("host_console_output", [](Sim& s, size_t dev, uint32_t port) {
         auto& c = logicAs<model::ConsoleDevice>(s, dev, "console", "console output");
         return py::bytes(c.takeOutput(port));
@@ -513,10 +575,14 @@ PYBIND11_MODULE(_virtio_sim, m) {
         return out;
       },
       "Every timing parameter (TimingParams::info()): name, default, unit, description.");
-  m.def("layout_parameters", [] { return paramList(layoutParams()); }, "Platform layout parameters.");
-  m.def("pci_parameters", [] { return paramList(pciParams()); }, "virtio-pci transport parameters.");
-  m.def("mmio_parameters", [] { return paramList(mmioParams()); }, "virtio-mmio transport parameters.");
-  m.def("driver_options", [] { return paramList(driverOptionParams()); }, "Options of our built-in driver.");
+  m.def("layout_parameters", [] { return paramList(model::layoutParameters().infos()); },
+        "Platform layout parameters (model::layoutParameters()).");
+  m.def("pci_parameters", [] { return paramList(model::pciParameters().infos()); },
+        "virtio-pci transport parameters (model::pciParameters()).");
+  m.def("mmio_parameters", [] { return paramList(model::mmioParameters().infos()); },
+        "virtio-mmio transport parameters (model::mmioParameters()).");
+  m.def("driver_options", [] { return paramList(drv::driverOptionTable().infos()); },
+        "Options of our built-in driver (drv::driverOptionTable()).");
   m.def(
       "device_types",
       [] {
@@ -751,6 +817,21 @@ PYBIND11_MODULE(_virtio_sim, m) {
         return PackedRingHandle{s, std::make_shared<drv::RawPackedRing>(s->board().ram(), drv::RingAddrs{size, desc, driver, device})};
       }, "size"_a, "desc"_a, "driver"_a, "device"_a)
       // faults
+      .def("inject_dma_error", &Sim::injectDmaError, "device"_a, "gpa"_a, "length"_a, "count"_a)
+      .def("clear_dma_errors", &Sim::clearDmaErrors, "device"_a)
+      .def("dma_errors", [](Sim& s, size_t dev) {
+        auto& b = s.board();
+        if (dev >= b.numDevices()) throw ParamError("device " + std::to_string(dev) + ": no such device");
+        py::list armed, hits;
+        for (const auto& w : b.deviceMemory(dev).dmaFaults())
+          armed.append(py::dict("gpa"_a = w.gpa, "length"_a = w.len, "hits"_a = w.hits,
+                                "remaining"_a = w.remaining == GuestMemory::kFaultUntilCleared ? py::object(py::none())
+                                                                                               : py::object(py::int_(w.remaining))));
+        for (const auto& h : b.dmaFaultLog(dev))
+          hits.append(py::dict("gpa"_a = h.gpa, "length"_a = h.len, "write"_a = h.write, "kind"_a = dmaKindName(h.kind),
+                               "window_gpa"_a = h.windowGpa, "window_length"_a = h.windowLen));
+        return py::dict("armed"_a = armed, "failed"_a = b.deviceMemory(dev).dmaFaultHits(), "log"_a = hits);
+      }, "device"_a)
       .def("inject_reset", &Sim::injectReset, "device"_a)
       .def("inject_config_change", &Sim::injectConfigChange, "device"_a)
       .def("inject_needs_reset", &Sim::injectNeedsReset, "device"_a)
@@ -925,44 +1006,185 @@ PYBIND11_MODULE(_virtio_sim, m) {
       })
       .def_property_readonly("typed", [](const DriverHandle& h) { return h.typed; })
 #if VSIM_PY_HAVE_BLK
-      .def("blk_read", [](DriverHandle& h, uint64_t sector, size_t bytes) {
+      .def("blk_read", [](DriverHandle& h, uint64_t sector, size_t bytes, int queue) {
         auto& b = h.as<drv::BlkDriver>("blk");
         std::vector<uint8_t> buf(bytes);
         drv::BlkStatus st{};
-        h.sim->exec([&](model::CpuPort&) { st = b.read(sector, buf.data(), bytes); });
+        h.sim->exec([&](model::CpuPort&) { st = b.read(sector, buf.data(), bytes, queue); });
         return py::make_tuple(std::string(drv::blkStatusName(st)), toBytes(buf));
-      }, "sector"_a, "length"_a)
-      .def("blk_write", [](DriverHandle& h, uint64_t sector, const py::bytes& data) {
+      }, "sector"_a, "length"_a, "queue"_a = -1)
+      .def("blk_write", [](DriverHandle& h, uint64_t sector, const py::bytes& data, int queue) {
         auto& b = h.as<drv::BlkDriver>("blk");
         auto v = fromBytes(data);
         drv::BlkStatus st{};
-        h.sim->exec([&](model::CpuPort&) { st = b.write(sector, v.data(), v.size()); });
+        h.sim->exec([&](model::CpuPort&) { st = b.write(sector, v.data(), v.size(), queue); });
         return std::string(drv::blkStatusName(st));
-      }, "sector"_a, "data"_a)
-      .def("blk_flush", [](DriverHandle& h) {
+      }, "sector"_a, "data"_a, "queue"_a = -1)
+      .def("blk_flush", [](DriverHandle& h, int queue) {
         auto& b = h.as<drv::BlkDriver>("blk");
         drv::BlkStatus st{};
-        h.sim->exec([&](model::CpuPort&) { st = b.flush(); });
+        h.sim->exec([&](model::CpuPort&) { st = b.flush(queue); });
         return std::string(drv::blkStatusName(st));
-      })
-      .def("blk_get_id", [](DriverHandle& h) {
+      }, "queue"_a = -1)
+      .def("blk_get_id", [](DriverHandle& h, int queue) {
         auto& b = h.as<drv::BlkDriver>("blk");
         std::string id;
         drv::BlkStatus st{};
-        h.sim->exec([&](model::CpuPort&) { st = b.getId(&id); });
+        h.sim->exec([&](model::CpuPort&) { st = b.getId(&id, queue); });
         return py::make_tuple(std::string(drv::blkStatusName(st)), id);
+      }, "queue"_a = -1)
+      .def("blk_get_lifetime", [](DriverHandle& h, int queue) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        drv::BlkLifetime lt;
+        drv::BlkStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = b.getLifetime(&lt, queue); });
+        return py::make_tuple(std::string(drv::blkStatusName(st)),
+                              py::dict("pre_eol_info"_a = lt.preEolInfo, "lifetime_a"_a = lt.lifetimeA,
+                                       "lifetime_b"_a = lt.lifetimeB));
+      }, "queue"_a = -1)
+      .def("blk_discard", [](DriverHandle& h, const std::vector<std::tuple<uint64_t, uint32_t, bool>>& ranges, int queue) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        const auto r = blkRanges(ranges);
+        drv::BlkStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = b.discard(r, queue); });
+        return std::string(drv::blkStatusName(st));
+      }, "ranges"_a, "queue"_a = -1)
+      .def("blk_write_zeroes", [](DriverHandle& h, const std::vector<std::tuple<uint64_t, uint32_t, bool>>& ranges, int queue) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        const auto r = blkRanges(ranges);
+        drv::BlkStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = b.writeZeroes(r, queue); });
+        return std::string(drv::blkStatusName(st));
+      }, "ranges"_a, "queue"_a = -1)
+      .def("blk_secure_erase", [](DriverHandle& h, const std::vector<std::tuple<uint64_t, uint32_t, bool>>& ranges, int queue) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        const auto r = blkRanges(ranges);
+        drv::BlkStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = b.secureErase(r, queue); });
+        return std::string(drv::blkStatusName(st));
+      }, "ranges"_a, "queue"_a = -1)
+      .def("blk_set_writeback", [](DriverHandle& h, bool on) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = b.setWriteback(on); });
+        return ok;
+      }, "on"_a)
+      .def("blk_writeback_enabled", [](DriverHandle& h) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        bool on = false;
+        h.sim->exec([&](model::CpuPort&) { on = b.writebackEnabled(); });
+        return on;
+      })
+      .def("blk_refresh_config", [](DriverHandle& h) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = b.refreshConfig(); });
+        return ok;
+      })
+      .def_property_readonly("blk_config", [](const DriverHandle& h) {
+        const drv::BlkConfig& c = h.as<drv::BlkDriver>("blk").config();
+        return py::dict("capacity"_a = c.capacity, "size_max"_a = c.sizeMax, "seg_max"_a = c.segMax,
+                        "cylinders"_a = c.cylinders, "heads"_a = c.heads, "sectors"_a = c.sectors,
+                        "blk_size"_a = c.blkSize, "physical_block_exp"_a = c.physicalBlockExp,
+                        "alignment_offset"_a = c.alignmentOffset, "min_io_size"_a = c.minIoSize,
+                        "opt_io_size"_a = c.optIoSize, "writeback"_a = c.writeback, "num_queues"_a = c.numQueues,
+                        "max_discard_sectors"_a = c.maxDiscardSectors, "max_discard_seg"_a = c.maxDiscardSeg,
+                        "discard_sector_alignment"_a = c.discardSectorAlignment,
+                        "max_write_zeroes_sectors"_a = c.maxWriteZeroesSectors,
+                        "max_write_zeroes_seg"_a = c.maxWriteZeroesSeg, "write_zeroes_may_unmap"_a = c.writeZeroesMayUnmap,
+                        "max_secure_erase_sectors"_a = c.maxSecureEraseSectors,
+                        "max_secure_erase_seg"_a = c.maxSecureEraseSeg,
+                        "secure_erase_sector_alignment"_a = c.secureEraseSectorAlignment);
+      })
+      .def_property_readonly("blk_num_queues", [](const DriverHandle& h) { return h.as<drv::BlkDriver>("blk").numQueues(); })
+      .def_property_readonly("blk_max_request_bytes", [](const DriverHandle& h) {
+        return h.as<drv::BlkDriver>("blk").maxRequestBytes();
+      })
+      .def_property_readonly("blk_stats", [](const DriverHandle& h) {
+        const auto& st = h.as<drv::BlkDriver>("blk").stats();
+        return py::dict("requests"_a = st.requests, "bytes_read"_a = st.bytesRead, "bytes_written"_a = st.bytesWritten,
+                        "flushes"_a = st.flushes, "errors"_a = st.errors);
       })
       .def_property_readonly("blk_capacity", [](const DriverHandle& h) { return h.as<drv::BlkDriver>("blk").capacity(); })
       .def_property_readonly("blk_read_only", [](const DriverHandle& h) { return h.as<drv::BlkDriver>("blk").readOnly(); })
 #endif
 #if VSIM_PY_HAVE_NET
-      .def("net_send", [](DriverHandle& h, const py::bytes& frame, uint64_t timeoutNs) {
+      .def("net_send", [](DriverHandle& h, const py::bytes& frame, uint64_t timeoutNs, uint16_t pair) {
         auto& n = h.as<drv::NetDriver>("net");
         auto v = fromBytes(frame);
         bool ok = false;
-        h.sim->exec([&](model::CpuPort&) { ok = n.send(v.data(), v.size(), {}, 0, timeoutNs); });
+        h.sim->exec([&](model::CpuPort&) { ok = n.send(v.data(), v.size(), {}, pair, timeoutNs); });
         return ok;
-      }, "frame"_a, "timeout_ns"_a)
+      }, "frame"_a, "timeout_ns"_a, "pair"_a = 0)
+      .def("net_poll", [](DriverHandle& h) {
+        auto& n = h.as<drv::NetDriver>("net");
+        size_t waiting = 0;
+        h.sim->exec([&](model::CpuPort&) { waiting = n.poll(); });
+        return waiting;
+      })
+      .def("net_refresh_config", [](DriverHandle& h) {
+        auto& n = h.as<drv::NetDriver>("net");
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = n.refreshConfig(); });
+        return ok;
+      })
+      .def_property_readonly("net_config", [](const DriverHandle& h) {
+        const drv::NetConfig& c = h.as<drv::NetDriver>("net").config();
+        return py::dict("mac"_a = macBytes(c.mac), "status"_a = c.status, "max_virtqueue_pairs"_a = c.maxVirtqueuePairs,
+                        "mtu"_a = c.mtu, "speed"_a = c.speed, "duplex"_a = c.duplex);
+      })
+      .def_property_readonly("net_queue_pairs", [](const DriverHandle& h) { return h.as<drv::NetDriver>("net").queuePairs(); })
+      .def_property_readonly("net_active_pairs", [](const DriverHandle& h) { return h.as<drv::NetDriver>("net").activePairs(); })
+      .def_property_readonly("net_max_frame", [](const DriverHandle& h) { return h.as<drv::NetDriver>("net").maxFrame(); })
+      .def_property_readonly("net_mergeable", [](const DriverHandle& h) { return h.as<drv::NetDriver>("net").mergeable(); })
+      .def_property_readonly("net_stats", [](const DriverHandle& h) {
+        const auto& st = h.as<drv::NetDriver>("net").stats();
+        return py::dict("frames_sent"_a = st.framesSent, "bytes_sent"_a = st.bytesSent,
+                        "frames_received"_a = st.framesReceived, "bytes_received"_a = st.bytesReceived,
+                        "merged_frames"_a = st.mergedFrames, "rx_dropped"_a = st.rxDropped,
+                        "announces_answered"_a = st.announcesAnswered, "config_changes"_a = st.configChanges);
+      })
+#define VSIM_NET_CTRL(name, call, ...)                                  \
+  .def(name, [](DriverHandle& h __VA_OPT__(,) __VA_ARGS__) {            \
+    auto& n = h.as<drv::NetDriver>("net");                              \
+    drv::CtrlStatus st{};                                               \
+    h.sim->exec([&](model::CpuPort&) { st = call; });                   \
+    return std::string(drv::ctrlStatusName(st));                        \
+  })
+      VSIM_NET_CTRL("net_set_rx_mode", n.setRxMode(command, on), uint8_t command, bool on)
+      VSIM_NET_CTRL("net_set_all_multi", n.setAllMulti(on), bool on)
+      VSIM_NET_CTRL("net_vlan_add", n.vlanAdd(vid), uint16_t vid)
+      VSIM_NET_CTRL("net_vlan_del", n.vlanDel(vid), uint16_t vid)
+      VSIM_NET_CTRL("net_announce_ack", n.announceAck())
+      VSIM_NET_CTRL("net_set_queue_pairs", n.setQueuePairs(pairs), uint16_t pairs)
+      VSIM_NET_CTRL("net_set_guest_offloads", n.setGuestOffloads(offloads), uint64_t offloads)
+#undef VSIM_NET_CTRL
+      .def("net_set_mac_address", [](DriverHandle& h, const py::bytes& mac) {
+        auto& n = h.as<drv::NetDriver>("net");
+        const drv::net::Mac address = macFrom(mac, "mac");
+        drv::CtrlStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = n.setMacAddress(address); });
+        return std::string(drv::ctrlStatusName(st));
+      }, "mac"_a)
+      .def("net_set_mac_table", [](DriverHandle& h, const std::vector<py::bytes>& unicast,
+                                   const std::vector<py::bytes>& multicast) {
+        auto& n = h.as<drv::NetDriver>("net");
+        std::vector<drv::net::Mac> uni, multi;
+        for (const auto& b : unicast) uni.push_back(macFrom(b, "unicast"));
+        for (const auto& b : multicast) multi.push_back(macFrom(b, "multicast"));
+        drv::CtrlStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = n.setMacTable(uni, multi); });
+        return std::string(drv::ctrlStatusName(st));
+      }, "unicast"_a, "multicast"_a)
+      .def("net_raw_command", [](DriverHandle& h, uint8_t cls, uint8_t cmd, const std::vector<py::bytes>& parts) {
+        auto& n = h.as<drv::NetDriver>("net");
+        std::vector<std::vector<uint8_t>> data;
+        for (const auto& b : parts) data.push_back(fromBytes(b));
+        uint8_t ack = 0xff;
+        drv::CtrlStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = n.rawCommand(cls, cmd, data, &ack); });
+        return py::make_tuple(std::string(drv::ctrlStatusName(st)), ack);
+      }, "cls"_a, "cmd"_a, "parts"_a)
       .def("net_receive", [](DriverHandle& h, uint64_t timeoutNs) -> py::object {
         auto& n = h.as<drv::NetDriver>("net");
         std::vector<uint8_t> f;
@@ -1005,6 +1227,59 @@ PYBIND11_MODULE(_virtio_sim, m) {
         return toBytes(buf);
       }, "port"_a, "max"_a, "timeout_ns"_a)
       .def_property_readonly("console_ports", [](const DriverHandle& h) { return h.as<drv::ConsoleDriver>("console").ports(); })
+      .def_property_readonly("console_multiport", [](const DriverHandle& h) {
+        return h.as<drv::ConsoleDriver>("console").multiport();
+      })
+      .def_property_readonly("console_max_ports", [](const DriverHandle& h) {
+        return h.as<drv::ConsoleDriver>("console").maxPorts();
+      })
+      .def("console_port", [](DriverHandle& h, uint32_t port) -> py::object {
+        const drv::ConsolePortInfo* p = h.as<drv::ConsoleDriver>("console").port(port);
+        if (!p) return py::none();
+        return py::dict("id"_a = p->id, "ready"_a = p->ready, "console"_a = p->console, "host_open"_a = p->hostOpen,
+                        "guest_open"_a = p->guestOpen, "name"_a = p->name, "cols"_a = p->cols, "rows"_a = p->rows);
+      }, "port"_a)
+      .def("console_service", [](DriverHandle& h) {
+        auto& c = h.as<drv::ConsoleDriver>("console");
+        unsigned n = 0;
+        h.sim->exec([&](model::CpuPort&) { n = c.service(); });
+        return n;
+      })
+      .def("console_wait_for_ports", [](DriverHandle& h, uint32_t n, uint64_t timeoutNs) {
+        auto& c = h.as<drv::ConsoleDriver>("console");
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = c.waitForPorts(n, timeoutNs); });
+        return ok;
+      }, "count"_a, "timeout_ns"_a)
+      .def("console_set_open", [](DriverHandle& h, uint32_t port, bool open) {
+        auto& c = h.as<drv::ConsoleDriver>("console");
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = c.setOpen(port, open); });
+        return ok;
+      }, "port"_a, "open"_a)
+      .def("console_size", [](DriverHandle& h) -> py::object {
+        auto& c = h.as<drv::ConsoleDriver>("console");
+        uint16_t cols = 0, rows = 0;
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = c.size(&cols, &rows); });
+        if (!ok) return py::none();
+        return py::make_tuple(cols, rows);
+      })
+      .def("console_emergency_write", [](DriverHandle& h, uint8_t ch) {
+        auto& c = h.as<drv::ConsoleDriver>("console");
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = c.emergencyWrite(ch); });
+        return ok;
+      }, "char"_a)
+      .def("console_pending", [](const DriverHandle& h, uint32_t port) {
+        return h.as<drv::ConsoleDriver>("console").pending(port);
+      }, "port"_a)
+      .def("console_recover", [](DriverHandle& h) {
+        auto& c = h.as<drv::ConsoleDriver>("console");
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = c.recover(); });
+        return ok;
+      })
 #endif
 #if VSIM_PY_HAVE_INPUT
       .def("input_read_events", [](DriverHandle& h, size_t max, uint64_t timeoutNs) {
@@ -1023,6 +1298,39 @@ PYBIND11_MODULE(_virtio_sim, m) {
         return ok;
       }, "type"_a, "code"_a, "value"_a, "timeout_ns"_a)
       .def_property_readonly("input_name", [](const DriverHandle& h) { return h.as<drv::InputDriver>("input").info().name; })
+      .def_property_readonly("input_info", [](const DriverHandle& h) {
+        const drv::InputInfo& i = h.as<drv::InputDriver>("input").info();
+        py::dict ev, abs;
+        for (const auto& [type, bits] : i.evBits)
+          ev[py::int_(type)] = py::bytes(reinterpret_cast<const char*>(bits.data()), bits.size());
+        for (const auto& [axis, a] : i.abs)
+          abs[py::int_(axis)] = py::dict("min"_a = a.min, "max"_a = a.max, "fuzz"_a = a.fuzz, "flat"_a = a.flat,
+                                         "res"_a = a.res);
+        py::object devids = py::none();
+        if (i.hasDevids)
+          devids = py::dict("bustype"_a = i.devids.bustype, "vendor"_a = i.devids.vendor,
+                            "product"_a = i.devids.product, "version"_a = i.devids.version);
+        return py::dict("name"_a = i.name, "serial"_a = i.serial, "devids"_a = devids,
+                        "props"_a = py::bytes(reinterpret_cast<const char*>(i.props.data()), i.props.size()),
+                        "ev_bits"_a = ev, "abs"_a = abs);
+      })
+      .def("input_supports", [](const DriverHandle& h, uint16_t type, uint16_t code) {
+        return h.as<drv::InputDriver>("input").info().supports(type, code);
+      }, "type"_a, "code"_a)
+      .def("input_query", [](DriverHandle& h, uint8_t select, uint8_t subsel) -> py::object {
+        auto& in = h.as<drv::InputDriver>("input");
+        drv::InputConfigAnswer a;
+        bool ok = false;
+        h.sim->exec([&](model::CpuPort&) { ok = in.query(select, subsel, &a); });
+        if (!ok) return py::none();
+        const size_t n = std::min<size_t>(a.size, a.data.size());
+        return py::bytes(reinterpret_cast<const char*>(a.data.data()), n);
+      }, "select"_a, "subsel"_a)
+      .def_property_readonly("input_stats", [](const DriverHandle& h) {
+        auto& in = h.as<drv::InputDriver>("input");
+        return py::dict("events_received"_a = in.eventsReceived(), "short_events"_a = in.shortEvents(),
+                        "status_sent"_a = in.statusSent());
+      })
 #endif
       ;
 

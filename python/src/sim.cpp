@@ -25,59 +25,6 @@ const char* modeName(Mode m) {
   return "?";
 }
 
-/// The CPU without SystemC, as model::Board::functionalCpu() (same decoding, costs, interrupt rule and device
-/// polling; keep the two in step), plus advance(): letting simulated time pass even while an interrupt is pending,
-/// which run(ns) needs and the board's CPU does not offer.
-class ScenarioCpu final : public model::CpuPort {
- public:
-  explicit ScenarioCpu(model::Board& b) : b_(b) {}
-  uint64_t read(model::Space s, uint64_t addr, unsigned len) override {
-    uint64_t v = 0;
-    if (isRam(s, addr, len)) {
-      b_.ram().read(addr, &v, len);
-      return v;
-    }
-    now_ += b_.timing().accessPs(b_.accessKind(s, addr, false));
-    b_.clock().nowPs = now_;  // the access reaches the device when its latency has passed
-    if (!b_.access(s, addr, &v, len, false)) return len >= 8 ? ~uint64_t{0} : ((uint64_t{1} << (8 * len)) - 1);
-    return v;
-  }
-  void write(model::Space s, uint64_t addr, uint64_t value, unsigned len) override {
-    if (isRam(s, addr, len)) {
-      b_.ram().write(addr, &value, len);
-      return;
-    }
-    now_ += b_.timing().accessPs(b_.accessKind(s, addr, true));
-    b_.clock().nowPs = now_;
-    b_.access(s, addr, &value, len, true);
-  }
-  GuestMemory& ram() override { return b_.ram(); }
-  uint64_t lineLevels() override { return b_.lineLevels(); }
-  bool popMsi(uint32_t* data) override { return b_.popMsi(data); }
-  bool waitForInterrupt(uint64_t timeoutNs) override {
-    if (!b_.irqPending()) b_.pollDevices();  // host-side input may produce the interrupt we wait for
-    if (b_.irqPending()) {
-      for (size_t i = 0; i < b_.numDevices(); ++i) now_ = std::max(now_, b_.timer(i).lastIrqAtPs());
-      return true;
-    }
-    now_ += timeoutNs * 1000;
-    return false;
-  }
-  uint64_t nowPs() override { return now_; }
-  void advance(uint64_t ps) {
-    now_ += ps;
-    b_.clock().nowPs = now_;
-  }
-
- private:
-  bool isRam(model::Space s, uint64_t a, unsigned len) {
-    auto& r = b_.ram();
-    return s == model::Space::Memory && a >= r.base() && a - r.base() < r.size() && len <= r.size() - (a - r.base());
-  }
-  model::Board& b_;
-  uint64_t now_ = 0;
-};
-
 /// drv::Hal on whichever CPU runs now (the functional CPU, or the SystemC CPU thread during exec()).
 class FollowHal final : public drv::Hal {
  public:
@@ -124,7 +71,7 @@ std::string knownTypes() {
 
 model::BoardConfig boardConfig(const SimConfig& cfg) {
   model::BoardConfig bc;
-  for (const auto& [k, v] : cfg.layout) applyLayout(bc.layout, k, v);
+  for (const auto& [k, v] : cfg.layout) applyParam(model::layoutParameters(), bc.layout, k, v);
   if (std::string why = bc.layout.validate(); !why.empty()) throw ParamError("layout: " + why);
   if (bc.layout.ramSize < (4ull << 20)) throw ParamError("layout: ram_size must be at least 4 MiB");
   for (const auto& [k, v] : cfg.timing) {
@@ -163,8 +110,8 @@ model::BoardConfig boardConfig(const SimConfig& cfg) {
                      spec.transport == model::TransportKind::PciTransitional;
     for (const auto& [k, v] : d.transportOptions) {
       try {
-        if (pci) applyPci(spec.pci, k, v);
-        else applyMmio(spec.mmio, k, v);
+        if (pci) applyParam(model::pciParameters(), spec.pci, k, v);
+        else applyParam(model::mmioParameters(), spec.mmio, k, v);
       } catch (const ParamError& e) {
         throw ParamError(where + ": transport option " + e.what());
       }
@@ -192,7 +139,7 @@ Sim::Sim(const SimConfig& cfg) : cfg_(cfg), mode_(cfg.mode) {
   dmaSize_ = l.ramSize - (1ull << 20);
   hal_ = std::make_unique<FollowHal>(harness::toPlatformDesc(board_->map()), board_->ram(), dmaBase_, dmaSize_);
   if (mode_ == Mode::Functional) {
-    fcpu_ = std::make_unique<ScenarioCpu>(*board_);
+    fcpu_ = &board_->functionalCpu();
     if (cfg.manual) board_->setManualProcessing(true);
   } else {
     try {
@@ -218,7 +165,7 @@ void Sim::close() {
   transports_.clear();
   sc_.reset();
   hal_.reset();
-  fcpu_.reset();
+  fcpu_ = nullptr;
   if (board_) board_->finish();
   board_.reset();
 }
@@ -241,7 +188,7 @@ void Sim::exec(const std::function<void(model::CpuPort&)>& f) {
   }
   if (mode_ == Mode::Functional) {
     inExec_ = true;
-    hal_->cpu = fcpu_.get();
+    hal_->cpu = fcpu_;
     try {
       f(*fcpu_);
     } catch (...) {
@@ -511,6 +458,18 @@ void Sim::injectNeedsReset(size_t dev) {
   exec([&](model::CpuPort&) { board_->core(dev).setNeedsReset(); });
 }
 
+void Sim::injectDmaError(size_t dev, uint64_t gpa, uint64_t len, uint32_t count) {
+  if (dev >= board().numDevices()) throw ParamError("device " + std::to_string(dev) + ": no such device");
+  if (len == 0 || count == 0) throw ParamError("inject_dma_error: length and count must be > 0");
+  if (gpa + (len - 1) < gpa) throw ParamError("inject_dma_error: the window wraps the address space");
+  exec([&](model::CpuPort&) { board_->injectDmaFault(dev, gpa, len, count); });
+}
+
+void Sim::clearDmaErrors(size_t dev) {
+  if (dev >= board().numDevices()) throw ParamError("device " + std::to_string(dev) + ": no such device");
+  exec([&](model::CpuPort&) { board_->clearDmaFaults(dev); });
+}
+
 uint64_t Sim::unreachableAddress(uint64_t len) const {
   check();
   (void)len;
@@ -525,42 +484,6 @@ uint64_t Sim::unreachableAddress(uint64_t len) const {
 void Sim::flushTrace() {
   check();
   std::fflush(nullptr);  // the trace writer's stdio buffer (the board owns the FILE*)
-}
-
-uint64_t parseU64(const std::string& what, const std::string& v, uint64_t min, uint64_t max) {
-  if (v.empty() || v[0] == '-' || v[0] == '+' || v[0] == ' ')
-    throw ParamError(what + ": '" + v + "' is not an unsigned integer");
-  size_t used = 0;
-  unsigned long long x = 0;
-  try {
-    x = std::stoull(v, &used, 0);
-  } catch (const std::exception&) {
-    throw ParamError(what + ": '" + v + "' is not an unsigned integer");
-  }
-  if (used != v.size()) throw ParamError(what + ": '" + v + "' is not an unsigned integer");
-  if (x < min || x > max)
-    throw ParamError(what + ": " + v + " is outside " + std::to_string(min) + ".." + std::to_string(max));
-  return x;
-}
-
-int64_t parseI64(const std::string& what, const std::string& v, int64_t min, int64_t max) {
-  size_t used = 0;
-  long long x = 0;
-  try {
-    x = std::stoll(v, &used, 0);
-  } catch (const std::exception&) {
-    throw ParamError(what + ": '" + v + "' is not an integer");
-  }
-  if (used != v.size() || v.empty()) throw ParamError(what + ": '" + v + "' is not an integer");
-  if (x < min || x > max)
-    throw ParamError(what + ": " + v + " is outside " + std::to_string(min) + ".." + std::to_string(max));
-  return x;
-}
-
-bool parseBool(const std::string& what, const std::string& v) {
-  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
-  throw ParamError(what + ": '" + v + "' is not a boolean (true/false)");
 }
 
 }  // namespace vsim::pysim

@@ -1,6 +1,7 @@
-// The simulation object behind `virtio_sim.Simulation`: a model::Board (functional CPU, or the SystemC shell in fast
-// or timed mode), our driver stack on a HAL that follows whichever CPU is running, and what Python observes.
-// Plain C++ (no pybind11 here): the bindings live in module.cpp.
+// The simulation object behind `virtio_sim.Simulation`: a model::Board (its functional CPU, or the SystemC shell in
+// fast or timed mode), our driver stack on a HAL that follows whichever CPU is running, and what Python observes.
+// Plain C++ (no pybind11 here): the bindings live in module.cpp. Every parameter table comes from the C++ side
+// (TimingParams::info(), deviceTypes(), model/board's layout/pci/mmio tables, drv::driverOptionTable()).
 //
 // SystemC rule: in the fast and timed modes every CPU access runs inside ScSimulation::run() (the CPU is an
 // SC_THREAD), so every operation that touches the board goes through exec(); exceptions are caught inside the
@@ -17,10 +18,12 @@
 #include <vector>
 
 #include "vsim/drv/discover.h"
+#include "vsim/drv/driver_option_table.h"
 #include "vsim/drv/hal.h"
 #include "vsim/drv/raw_ring.h"
 #include "vsim/drv/rng_driver.h"
 #include "vsim/model/board.h"
+#include "vsim/model/board_params.h"
 #include "vsim/model/sc_simulation.h"
 #include "vsim/violation.h"
 
@@ -47,23 +50,15 @@ enum class Mode : uint8_t { Functional, Fast, Timed };
 Mode parseMode(const std::string& s);
 const char* modeName(Mode m);
 
-/// One parameter of a table: what Python shows for every model parameter.
-struct ParamInfo {
-  std::string name, defaultValue, unit, description;
-};
-
-/// @name Parameter tables the model has no key=value table for (defaults come from the default-constructed
-/// structs; names follow the model's doc comments). Unknown names and bad values throw ParamError.
-/// @{
-const std::vector<ParamInfo>& layoutParams();
-const std::vector<ParamInfo>& pciParams();
-const std::vector<ParamInfo>& mmioParams();
-const std::vector<ParamInfo>& driverOptionParams();
-void applyLayout(model::PlatformLayout& l, const std::string& key, const std::string& value);
-void applyPci(model::VirtioPciParams& p, const std::string& key, const std::string& value);
-void applyMmio(model::VirtioMmioParams& p, const std::string& key, const std::string& value);
-void applyDriverOption(drv::DriverOptions& o, const std::string& key, const std::string& value);
-/// @}
+/// Set `key` of a C++ parameter table from text; the table's std::invalid_argument becomes a ParamError.
+template <class S>
+void applyParam(const ParamTable<S>& table, S& target, const std::string& key, const std::string& value) {
+  try {
+    table.set(target, key, value);
+  } catch (const std::invalid_argument& e) {
+    throw ParamError(e.what());
+  }
+}
 
 struct DeviceConfig {
   std::string type = "rng";
@@ -71,7 +66,7 @@ struct DeviceConfig {
   std::string name;
   std::string personality = "default";
   std::map<std::string, std::string> options;           ///< the type's options (deviceTypes()[type].options)
-  std::map<std::string, std::string> transportOptions;  ///< pciParams() or mmioParams()
+  std::map<std::string, std::string> transportOptions;  ///< model::pciParameters() or model::mmioParameters()
   std::optional<uint64_t> ringFeatures;                  ///< transport/ring bits offered (default: the core's)
   bool refuseInvalidFeatures = true;
 };
@@ -86,7 +81,6 @@ struct SimConfig {
   std::string tracePath, vcdPath;
 };
 
-class ScenarioCpu;
 class FollowHal;
 
 /// Everything one Python Simulation owns. Handles held by Python (drivers, transports, rings) keep a shared_ptr to
@@ -162,6 +156,10 @@ class Sim {
   void injectReset(size_t dev);
   void injectConfigChange(size_t dev);
   void injectNeedsReset(size_t dev);
+  /// The next `count` DMA accesses of device `dev` that touch [gpa, gpa+len) fail (model::Board::injectDmaFault;
+  /// GuestMemory::kFaultUntilCleared: until clearDmaErrors). ParamError for an empty or wrapping window.
+  void injectDmaError(size_t dev, uint64_t gpa, uint64_t len, uint32_t count);
+  void clearDmaErrors(size_t dev);
   /// A guest-physical address range of len bytes that no DMA can reach (outside RAM and every window).
   uint64_t unreachableAddress(uint64_t len) const;
   /// @}
@@ -178,7 +176,7 @@ class Sim {
   bool closed_ = false;
   std::unique_ptr<model::Board> board_;
   std::unique_ptr<model::ScSimulation> sc_;
-  std::unique_ptr<ScenarioCpu> fcpu_;
+  model::FunctionalCpu* fcpu_ = nullptr;  ///< the board's CPU (functional mode)
   std::unique_ptr<FollowHal> hal_;
   uint64_t dmaBase_ = 0, dmaSize_ = 0;
   ViolationLog driverLog_;
@@ -190,11 +188,6 @@ class Sim {
   std::vector<std::shared_ptr<void>> owned_;  ///< typed drivers
   bool inExec_ = false;
 };
-
-/// Parse helpers shared by the tables (throw ParamError naming `what`).
-uint64_t parseU64(const std::string& what, const std::string& v, uint64_t min = 0, uint64_t max = UINT64_MAX);
-int64_t parseI64(const std::string& what, const std::string& v, int64_t min, int64_t max);
-bool parseBool(const std::string& what, const std::string& v);
 
 /// SystemC glue (sc_glue.cpp): let ps of simulated time pass on the calling SC_THREAD.
 void scWaitPs(uint64_t ps);

@@ -176,14 +176,35 @@ def test_dma_error(examples):
     examples.faults.dma_error()
 
 
+def test_dma_error_mid_flight(examples):
+    examples.faults.dma_error_mid_flight()
+
+
+@pytest.mark.parametrize("story", ["dma_error", "dma_error_mid_flight"])
+def test_dma_errors_in_timed_mode(examples, story):
+    res = getattr(examples.faults, story).check("timed")
+    assert res.outcome == "pass", res
+
+
 def test_dma_error_through_our_driver_queue():
     sim = vs.Simulation(vs.DeviceConfig("rng", transport="mmio-v2"))
     drv = sim.open(0, ring_packed=True)
     q = drv.queue(0)
-    q.add([(sim.unreachable_address(), 32, True)], cookie=1)
+    buf = sim.alloc(32)
+    sim.inject_dma_error(buf, 32)
+    q.add([(buf, 32, True)], cookie=1)
     q.kick()
     vs.assert_clause(sim, "drivernormative:Reserved Feature Bits#5", kind="packed.buffer_outside_memory")
     vs.assert_needs_reset(sim)
+
+
+def test_a_buffer_outside_guest_memory_by_hand():
+    sim = vs.Simulation(vs.DeviceConfig("rng", transport="mmio-v2"))
+    t, ring = hand_made(sim)
+    ring.add_chain([(sim.unreachable_address(), 32, True)])  # the raw tool: an address nothing decodes
+    t.notify(0)
+    vs.assert_clause(sim, "drivernormative:Reserved Feature Bits#5", kind="split.buffer_outside_memory", only=True)
+    assert sim.dma_errors()["failed"] == 0  # not an injected fault
 
 
 def test_reset_mid_flight(examples):
@@ -231,7 +252,7 @@ def test_faults_for_the_wrong_device_type_are_clear_errors():
     sim = vs.Simulation("rng")
     with pytest.raises(vs.ParameterError, match="link state: device 0 is a rng device, not net"):
         sim.inject_link_down()
-    with pytest.raises(NotImplementedError, match="bound for blk devices only"):
+    with pytest.raises(vs.ParameterError, match="rng device; backend faults exist for blk, console, net"):
         sim.inject_backend_error()
 
 
@@ -311,8 +332,9 @@ def test_typed_operations_without_a_bound_driver_raise_not_implemented():
         sim = vs.Simulation(vs.DeviceConfig(type_name))
         drv = sim.open(0, typed=False)  # the generic driver under the typed class
         assert not drv.bound and drv.live
-        with pytest.raises(NotImplementedError, match="not bound yet"):
+        with pytest.raises(NotImplementedError, match="opened with typed=False"):
             call(drv)
+        assert drv.poll() >= 0  # the generic operations still work
 
 
 # --- observation ---------------------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from .simulation import (
     REGS,
     RING,
     STATUS,
+    UNTIL_CLEARED,
     ClauseVerdict,
     DeviceConfig,
     Found,
@@ -96,7 +97,7 @@ def clause_info(clause: str) -> dict:
 __all__ = [
     "Simulation", "DeviceConfig", "Driver", "RngDriver", "BlkDriver", "NetDriver", "ConsoleDriver", "InputDriver",
     "DriverQueue", "Transport", "SplitRing", "PackedRing", "Violation", "ClauseVerdict", "Found", "Host",
-    "STATUS", "FEATURE", "RING", "REGS", "DEVICE_ID", "status_value", "status_names", "feature_mask",
+    "STATUS", "FEATURE", "RING", "REGS", "DEVICE_ID", "UNTIL_CLEARED", "status_value", "status_names", "feature_mask",
     "assert_clause", "assert_no_violations", "assert_status", "assert_needs_reset", "assert_used", "assert_not_used",
     "assert_notification", "assert_no_notification",
     "typed_drivers", "scenario", "Scenario", "ScenarioResult", "ScenarioError", "Skip", "isolated", "run_file",

@@ -2,7 +2,8 @@
 
 The extension is built by the project's CMake into ``<build>/python``. It is found, in order: on ``sys.path``
 (``PYTHONPATH=<build>/python:<repo>/python``, what the README and ctest set), in ``$VSIM_BUILD_DIR/python``, then
-in ``<repo>/build/python`` (the tree ``scripts/setup.sh`` builds).
+in ``<repo>/build/python`` (the tree ``scripts/setup.sh`` builds). A module that is found but does not load is an
+ImportError saying so, never a silent fall-back to another build.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ os.environ.setdefault("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1")
 def _load():
     try:
         return importlib.import_module("_virtio_sim")
-    except ImportError as first:
+    except ModuleNotFoundError as first:
         here = os.path.dirname(os.path.abspath(__file__))
         repo = os.path.dirname(os.path.dirname(here))
         candidates = []
@@ -37,6 +38,11 @@ def _load():
             f"({first}). Build it (scripts/setup.sh, or `ninja -C build _virtio_sim`) and put the build's "
             "python/ folder on PYTHONPATH, e.g. PYTHONPATH=build/python:python, or set VSIM_BUILD_DIR."
         ) from first
+    except ImportError as broken:
+        # Found but it does not load (an incomplete build, a missing symbol): say so rather than fall back to
+        # another, possibly stale, build.
+        raise ImportError(f"virtio_sim: the compiled extension was found but does not load: {broken}. Rebuild it "
+                          "(`ninja -C <build> _virtio_sim`).") from broken
 
 
 ext = _load()

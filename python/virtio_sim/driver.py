@@ -2,8 +2,12 @@
 
 ``Driver`` is our generic virtio driver (``drv::Device``): the initialisation sequence in the spec's order, queues,
 kicks, interrupt handling, DEVICE_NEEDS_RESET detection and recovery. Device types add their high-level operations
-in subclasses (``RngDriver.read``); the classes for blk, net, console and input are placeholders whose operations
-raise NotImplementedError until their C++ drivers are bound (the generic operations work on every type).
+in subclasses, each running our C++ driver for that type: ``RngDriver`` (read), ``BlkDriver`` (sector I/O, flush,
+get-id, lifetime, discard, write zeroes, secure erase, writeback), ``NetDriver`` (send, receive, link state, every
+control-queue command), ``ConsoleDriver`` (port I/O, multiport handshake, emergency write, recovery) and
+``InputDriver`` (events, status events, configuration queries). ``Simulation.open(device, typed=False)`` gives the
+class with only the generic driver behind it (``bound`` is False and the typed operations raise
+NotImplementedError saying so); the generic operations work on every type.
 
 ``Transport`` is the register level under it with no policy at all: status writes, feature words, queue setup,
 notifications, configuration accesses, in whatever order a scenario wants, right or wrong.
@@ -257,11 +261,12 @@ class RngDriver(Driver):
         return int(self._h.rng_requests)
 
 
-def _todo(driver: str, op: str) -> NotImplementedError:
+def _unbound(driver: str, op: str) -> NotImplementedError:
     return NotImplementedError(
-        f"{driver}.{op}: the {driver[:-6].lower()} driver is not bound yet (its C++ driver in driver/devices is "
-        "not part of this build, or the device was opened with typed=False). Meanwhile use the generic Driver "
-        "operations (queue(), kick(), read_config()) or Simulation.transport() to build requests by hand."
+        f"{driver}.{op}: this {driver[:-6].lower()} device was opened with typed=False, so only the generic driver "
+        "runs behind it (or this build of the module has no C++ driver for the type: see typed_drivers()). Open it "
+        "with Simulation.open(device) for the typed operations, or use the generic ones (queue(), kick(), "
+        "read_config()) and Simulation.transport() to build requests by hand."
     )
 
 
@@ -273,7 +278,7 @@ class _Typed(Driver):
 
     def _need(self, op: str) -> Any:
         if not self.bound:
-            raise _todo(type(self).__name__, op)
+            raise _unbound(type(self).__name__, op)
         return self._h
 
 
@@ -289,31 +294,100 @@ class BlkDriver(_Typed):
             raise SimulationError(f"{what}: the request ended with status {status!r}")
         return status
 
-    def read_sectors(self, sector: int, count: int, check: bool = True) -> bytes:
+    def read_sectors(self, sector: int, count: int, check: bool = True, queue: int = -1) -> bytes:
         """``count`` sectors from ``sector``. Raises SimulationError unless the device answered OK (``check=False``
-        returns whatever was read; see ``last_status``)."""
-        status, data = self._need("read_sectors").blk_read(sector, count * self.SECTOR)
+        returns whatever was read; see ``last_status``). ``queue``: a request queue, -1 = round robin."""
+        status, data = self._need("read_sectors").blk_read(sector, count * self.SECTOR, queue)
         self.last_status = self._check(f"read of {count} sector(s) at {sector}", status, check)
         return bytes(data)
 
-    def write_sectors(self, sector: int, data: bytes, check: bool = True) -> str:
+    def write_sectors(self, sector: int, data: bytes, check: bool = True, queue: int = -1) -> str:
         """Write whole sectors at ``sector``; returns the status ("ok", "ioerr", "unsupp", "rejected", ...)."""
         if len(data) % self.SECTOR:
             raise ParameterError(f"write_sectors: {len(data)} bytes is not a whole number of 512-byte sectors")
-        status = self._need("write_sectors").blk_write(sector, bytes(data))
+        status = self._need("write_sectors").blk_write(sector, bytes(data), queue)
         self.last_status = self._check(f"write of {len(data) // self.SECTOR} sector(s) at {sector}", status, check)
         return self.last_status
 
-    def flush(self, check: bool = True) -> str:
+    def flush(self, check: bool = True, queue: int = -1) -> str:
         """Make completed writes durable (FLUSH when negotiated); returns the status."""
-        self.last_status = self._check("flush", self._need("flush").blk_flush(), check)
+        self.last_status = self._check("flush", self._need("flush").blk_flush(queue), check)
         return self.last_status
 
-    def get_id(self) -> str:
+    def get_id(self, queue: int = -1) -> str:
         """The device ID string (GET_ID)."""
-        status, ident = self._need("get_id").blk_get_id()
+        status, ident = self._need("get_id").blk_get_id(queue)
         self._check("get-id", status, True)
         return str(ident)
+
+    def get_lifetime(self, queue: int = -1) -> Dict[str, int]:
+        """GET_LIFETIME (VIRTIO_BLK_F_LIFETIME): pre_eol_info, lifetime_a, lifetime_b."""
+        status, lifetime = self._need("get_lifetime").blk_get_lifetime(queue)
+        self._check("get-lifetime", status, True)
+        return dict(lifetime)
+
+    @staticmethod
+    def _ranges(ranges: Iterable[Sequence[Any]]) -> List[Tuple[int, int, bool]]:
+        out: List[Tuple[int, int, bool]] = []
+        for r in ranges:
+            if len(r) not in (2, 3):
+                raise ParameterError(f"range {r!r}: expected (sector, sectors) or (sector, sectors, unmap)")
+            out.append((int(r[0]), int(r[1]), bool(r[2]) if len(r) == 3 else False))
+        return out
+
+    def discard(self, ranges: Iterable[Sequence[Any]], check: bool = True, queue: int = -1) -> str:
+        """DISCARD (sector, sectors) ranges, split to the device's limits; returns the status."""
+        status = self._need("discard").blk_discard(self._ranges(ranges), queue)
+        self.last_status = self._check("discard", status, check)
+        return self.last_status
+
+    def write_zeroes(self, ranges: Iterable[Sequence[Any]], check: bool = True, queue: int = -1) -> str:
+        """WRITE_ZEROES (sector, sectors[, unmap]) ranges; returns the status."""
+        status = self._need("write_zeroes").blk_write_zeroes(self._ranges(ranges), queue)
+        self.last_status = self._check("write-zeroes", status, check)
+        return self.last_status
+
+    def secure_erase(self, ranges: Iterable[Sequence[Any]], check: bool = True, queue: int = -1) -> str:
+        """SECURE_ERASE (sector, sectors) ranges; returns the status."""
+        status = self._need("secure_erase").blk_secure_erase(self._ranges(ranges), queue)
+        self.last_status = self._check("secure-erase", status, check)
+        return self.last_status
+
+    def set_writeback(self, on: bool) -> bool:
+        """VIRTIO_BLK_F_CONFIG_WCE: switch the cache mode (writeback / writethrough); False when not negotiated or
+        the device did not take it."""
+        return bool(self._need("set_writeback").blk_set_writeback(on))
+
+    @property
+    def writeback(self) -> bool:
+        """The writeback field as the device shows it now."""
+        return bool(self._need("writeback").blk_writeback_enabled())
+
+    def refresh_config(self) -> Dict[str, int]:
+        """Read the configuration again (e.g. after a configuration change) and return it."""
+        if not self._need("refresh_config").blk_refresh_config():
+            raise SimulationError("refresh_config: no consistent configuration snapshot could be read")
+        return self.config
+
+    @property
+    def config(self) -> Dict[str, int]:
+        """virtio_blk_config as the driver read it (fields of features not offered are 0)."""
+        return dict(self._need("config").blk_config)
+
+    @property
+    def request_queues(self) -> int:
+        """Request queues in use (multiqueue when offered)."""
+        return int(self._need("request_queues").blk_num_queues)
+
+    @property
+    def max_request_bytes(self) -> int:
+        """Largest data size one request carries; larger I/O is split."""
+        return int(self._need("max_request_bytes").blk_max_request_bytes)
+
+    @property
+    def stats(self) -> Dict[str, int]:
+        """requests, bytes_read, bytes_written, flushes, errors."""
+        return dict(self._need("stats").blk_stats)
 
     @property
     def capacity(self) -> int:
@@ -330,9 +404,10 @@ class NetDriver(_Typed):
 
     device_type_name = "net"
 
-    def send(self, frame: bytes, timeout_ns: int = 1_000_000_000) -> bool:
-        """Send one Ethernet frame (no FCS); False when the driver refused it or no slot freed up in time."""
-        return bool(self._need("send").net_send(bytes(frame), timeout_ns))
+    def send(self, frame: bytes, timeout_ns: int = 1_000_000_000, pair: int = 0) -> bool:
+        """Send one Ethernet frame (no FCS) on queue pair ``pair``; False when the driver refused it or no slot
+        freed up in time."""
+        return bool(self._need("send").net_send(bytes(frame), timeout_ns, pair))
 
     def receive(self, timeout_ns: int = 1_000_000_000) -> Optional[bytes]:
         """The next received frame, or None after ``timeout_ns`` of simulated time."""
@@ -351,6 +426,93 @@ class NetDriver(_Typed):
         """Control queue: promiscuous mode; the command's status ("ok", "err", "not_negotiated", ...)."""
         return str(self._need("set_promisc").net_set_promisc(on))
 
+    # Control-queue commands below return the command's status like set_promisc.
+    def set_all_multi(self, on: bool) -> str:
+        """Control queue: receive every multicast frame."""
+        return str(self._need("set_all_multi").net_set_all_multi(on))
+
+    def set_rx_mode(self, command: int, on: bool) -> str:
+        """VIRTIO_NET_CTRL_RX command number (0 PROMISC, 1 ALLMULTI, 2 ALLUNI, 3 NOMULTI, 4 NOUNI, 5 NOBCAST)."""
+        return str(self._need("set_rx_mode").net_set_rx_mode(command, on))
+
+    def set_mac_table(self, unicast: Sequence[bytes], multicast: Sequence[bytes]) -> str:
+        """Control queue: MAC_TABLE_SET with these unicast and multicast addresses (6 bytes each)."""
+        return str(self._need("set_mac_table").net_set_mac_table([bytes(m) for m in unicast],
+                                                                 [bytes(m) for m in multicast]))
+
+    def set_mac_address(self, mac: bytes) -> str:
+        """Control queue: MAC_ADDR_SET (the device's configuration shows the new address)."""
+        return str(self._need("set_mac_address").net_set_mac_address(bytes(mac)))
+
+    def vlan_add(self, vid: int) -> str:
+        """Control queue: accept VLAN ``vid``."""
+        return str(self._need("vlan_add").net_vlan_add(vid))
+
+    def vlan_del(self, vid: int) -> str:
+        """Control queue: stop accepting VLAN ``vid``."""
+        return str(self._need("vlan_del").net_vlan_del(vid))
+
+    def announce_ack(self) -> str:
+        """Control queue: ANNOUNCE_ACK (our driver sends it by itself after a gratuitous announcement)."""
+        return str(self._need("announce_ack").net_announce_ack())
+
+    def set_queue_pairs(self, pairs: int) -> str:
+        """VQ_PAIRS_SET (multiqueue)."""
+        return str(self._need("set_queue_pairs").net_set_queue_pairs(pairs))
+
+    def set_guest_offloads(self, offloads: int) -> str:
+        """Control queue: GUEST_OFFLOADS_SET with this feature-bit mask."""
+        return str(self._need("set_guest_offloads").net_set_guest_offloads(offloads))
+
+    def raw_command(self, cls: int, cmd: int, parts: Sequence[bytes] = ()) -> Tuple[str, int]:
+        """Any control command without the driver's feature checks: (status, ack byte)."""
+        status, ack = self._need("raw_command").net_raw_command(cls, cmd, [bytes(p) for p in parts])
+        return str(status), int(ack)
+
+    def poll(self) -> int:
+        """Take interrupts and used buffers, refill receive buffers; the frames waiting in receive(). (The generic
+        driver's poll() when opened with typed=False.)"""
+        if not self.bound:
+            return super().poll()
+        return int(self._h.net_poll())
+
+    def refresh_config(self) -> Dict[str, Any]:
+        """Read the configuration again and return it."""
+        if not self._need("refresh_config").net_refresh_config():
+            raise SimulationError("refresh_config: no consistent configuration snapshot could be read")
+        return self.config
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """mac, status, max_virtqueue_pairs, mtu, speed, duplex as last read."""
+        return dict(self._need("config").net_config)
+
+    @property
+    def queue_pairs(self) -> int:
+        """Queue pairs set up."""
+        return int(self._need("queue_pairs").net_queue_pairs)
+
+    @property
+    def active_pairs(self) -> int:
+        """Queue pairs in use (VQ_PAIRS_SET)."""
+        return int(self._need("active_pairs").net_active_pairs)
+
+    @property
+    def max_frame(self) -> int:
+        """Longest frame send() takes."""
+        return int(self._need("max_frame").net_max_frame)
+
+    @property
+    def mergeable(self) -> bool:
+        """VIRTIO_NET_F_MRG_RXBUF negotiated."""
+        return bool(self._need("mergeable").net_mergeable)
+
+    @property
+    def stats(self) -> Dict[str, int]:
+        """The driver's counters: frames/bytes sent and received, merged frames, rx_dropped, announces, config
+        changes."""
+        return dict(self._need("stats").net_stats)
+
 
 class ConsoleDriver(_Typed):
     """Console device (virtio id 3): port I/O through our console driver."""
@@ -367,7 +529,61 @@ class ConsoleDriver(_Typed):
 
     @property
     def ports(self) -> List[int]:
+        """Ready ports, ascending."""
         return list(self._need("ports").console_ports)
+
+    @property
+    def multiport(self) -> bool:
+        """VIRTIO_CONSOLE_F_MULTIPORT negotiated."""
+        return bool(self._need("multiport").console_multiport)
+
+    @property
+    def max_ports(self) -> int:
+        """max_nr_ports (1 without multiport)."""
+        return int(self._need("max_ports").console_max_ports)
+
+    def port(self, port: int) -> Optional[Dict[str, Any]]:
+        """What the driver knows about a port (ready, console, host_open, guest_open, name, cols, rows), or None."""
+        r = self._need("port").console_port(port)
+        return None if r is None else dict(r)
+
+    def service(self) -> int:
+        """Process what the device sent (interrupts, control messages, received data) without waiting."""
+        return int(self._need("service").console_service())
+
+    def wait_for_ports(self, count: int, timeout_ns: int = 1_000_000_000) -> bool:
+        """Multiport: wait until ``count`` ports are ready."""
+        return bool(self._need("wait_for_ports").console_wait_for_ports(count, timeout_ns))
+
+    def set_open(self, port: int, open: bool) -> bool:
+        """Multiport: PORT_OPEN for a ready port."""
+        return bool(self._need("set_open").console_set_open(port, open))
+
+    def size(self) -> Optional[Tuple[int, int]]:
+        """(cols, rows) of port 0 from the configuration (VIRTIO_CONSOLE_F_SIZE), or None."""
+        r = self._need("size").console_size()
+        return None if r is None else (int(r[0]), int(r[1]))
+
+    def emergency_write(self, char: Union[int, bytes, str]) -> bool:
+        """Write one character to emerg_wr (VIRTIO_CONSOLE_F_EMERG_WRITE); False when not offered."""
+        if isinstance(char, (bytes, str)):
+            if len(char) != 1:
+                raise ParameterError(f"emergency_write: one character, not {char!r}")
+            char = ord(char)
+        return bool(self._need("emergency_write").console_emergency_write(int(char)))
+
+    def pending(self, port: int = 0) -> int:
+        """Received bytes waiting to be read."""
+        return int(self._need("pending").console_pending(port))
+
+    def recover(self) -> List[Tuple[int, int]]:
+        """Reset and initialise again, then redo the handshake; received bytes not read yet are kept. (The generic
+        driver's recover() when opened with typed=False.) Returns [] (the console driver reposts its buffers)."""
+        if not self.bound:
+            return super().recover()
+        if not self._h.console_recover():
+            raise SimulationError(f"recover(): the console did not come back ({self.failure or self.state})")
+        return []
 
 
 class InputDriver(_Typed):
@@ -390,6 +606,25 @@ class InputDriver(_Typed):
     @property
     def name(self) -> str:
         return str(self._need("name").input_name)
+
+    @property
+    def info(self) -> Dict[str, Any]:
+        """What the device said about itself at bring-up: name, serial, devids, props, ev_bits, abs."""
+        return dict(self._need("info").input_info)
+
+    def supports(self, type: int, code: int) -> bool:
+        """True when the device advertises event ``type`` / ``code``."""
+        return bool(self._need("supports").input_supports(type, code))
+
+    def query(self, select: int, subsel: int) -> Optional[bytes]:
+        """One configuration query (select, subsel): the answer's bytes (``size`` of them), or None."""
+        r = self._need("query").input_query(select, subsel)
+        return None if r is None else bytes(r)
+
+    @property
+    def stats(self) -> Dict[str, int]:
+        """events_received, short_events, status_sent."""
+        return dict(self._need("stats").input_stats)
 
 
 _DRIVERS: Dict[str, Type[Driver]] = {

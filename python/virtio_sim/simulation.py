@@ -48,6 +48,26 @@ DEVICE_ID: Dict[str, int] = dict(ext.device_ids())
 
 DeviceRef = Union[int, str]
 
+#: A fault count meaning "every time, until cleared" (``inject_dma_error``, ``inject_backend_error``).
+UNTIL_CLEARED = -1
+_FOREVER_U32 = 0xFFFFFFFF  # the C++ side's kFaultUntilCleared / kBackendErrorsUntilCleared
+
+#: Backend faults per device type: the counts ``inject_backend_error`` takes, and what it does with none given.
+_BACKEND_FAULTS: Dict[str, Tuple[Tuple[str, ...], Dict[str, int]]] = {
+    "blk": (("reads", "writes"), {"writes": 1}),
+    "console": (("output", "input"), {"output": 1}),
+    "net": (("tx", "rx"), {"tx": 1}),
+}
+
+
+def _fault_count(what: str, value: Any, minimum: int = 0) -> int:
+    """A fault count for the C++ side: ``UNTIL_CLEARED`` or an int in minimum..2**32-2."""
+    if value == UNTIL_CLEARED and not isinstance(value, bool):
+        return _FOREVER_U32
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value < _FOREVER_U32:
+        raise ParameterError(f"{what}: {value!r} is not a count >= {minimum} (or UNTIL_CLEARED)")
+    return value
+
 _recorders: List[List["Simulation"]] = []  # scenario runs record the simulations they build (see runner.py)
 
 
@@ -469,8 +489,8 @@ class Simulation:
         return self._h.packed_ring(size)
 
     def unreachable_address(self, length: int = 4096) -> int:
-        """A guest-physical address that no DMA can reach (above RAM and every window). A buffer placed there is
-        what a DMA error looks like to the device: it reports the driver's buffer and stops the queue."""
+        """A guest-physical address that nothing decodes (above RAM and every window): a raw tool to hand a device
+        an address outside guest memory. To make a device's DMA fail on real buffers use ``inject_dma_error``."""
         return int(self._h.unreachable_address(length))
 
     # --- our driver stack ----------------------------------------------------------------------------------------
@@ -531,6 +551,32 @@ class Simulation:
         """The device enters DEVICE_NEEDS_RESET (and notifies the driver after DRIVER_OK)."""
         self._h.inject_needs_reset(self.device_index(device))
 
+    def inject_dma_error(self, gpa: int, length: int = 1, *, device: DeviceRef = 0,
+                         count: int = 1) -> None:
+        """Make the device's DMA fail: its next ``count`` accesses (``UNTIL_CLEARED``: all of them until
+        ``clear_dma_errors``) that touch guest memory [gpa, gpa+length) fail as if the memory were not there. The
+        CPU's (our driver's) view of the memory is not affected. What the device does then is what the spec asks
+        of a device in an error state: it sets DEVICE_NEEDS_RESET (with a configuration change notification after
+        DRIVER_OK) and completes nothing more. A failure that hits the device's check of a buffer it was just
+        given is also reported as that buffer being outside guest memory (``drivernormative:Reserved Feature
+        Bits#5``): the device cannot tell the two apart. ``dma_errors()`` shows what failed."""
+        if isinstance(gpa, bool) or not isinstance(gpa, int) or gpa < 0:
+            raise ParameterError(f"inject_dma_error: gpa {gpa!r} is not an address")
+        if isinstance(length, bool) or not isinstance(length, int) or length <= 0:
+            raise ParameterError(f"inject_dma_error: length {length!r} must be > 0")
+        self._h.inject_dma_error(self.device_index(device), gpa, length, _fault_count("inject_dma_error: count",
+                                                                                      count, minimum=1))
+
+    def clear_dma_errors(self, device: DeviceRef = 0) -> None:
+        """Disarm every DMA error window of the device (what already failed stays failed)."""
+        self._h.clear_dma_errors(self.device_index(device))
+
+    def dma_errors(self, device: DeviceRef = 0) -> Dict[str, Any]:
+        """The device's DMA error windows: "armed" (gpa, length, hits, remaining: None = until cleared), "failed"
+        (accesses failed so far) and "log" (each failed access: gpa, length, write, kind, window_gpa,
+        window_length)."""
+        return dict(self._h.dma_errors(self.device_index(device)))
+
     def inject_link_down(self, device: DeviceRef = 0) -> None:
         """Take a net device's link down (the device updates its status and tells a driver that negotiated
         VIRTIO_NET_F_STATUS with a configuration change)."""
@@ -540,20 +586,52 @@ class Simulation:
         """Bring a net device's link back up."""
         self._h.host_set_link(self.device_index(device), True)
 
-    def inject_backend_error(self, device: DeviceRef = 0, *, reads: int = 0, writes: int = 1) -> None:
-        """Make a device's backend fail: for a blk device, the next ``reads`` reads and ``writes`` writes of its
-        backing store fail like a medium error (the requests complete with IOERR). TODO: console and net backends
-        (NotImplementedError until their host-side fault hooks exist)."""
+    def inject_backend_error(self, device: DeviceRef = 0, *, port: int = 0, **counts: int) -> None:
+        """Make a device's host-side backend fail; each count is a number of failures (``UNTIL_CLEARED``: all until
+        ``clear_backend_errors``); with none given, one failure of the first kind below.
+
+        * blk ``writes=`` / ``reads=``: the backing store fails the next writes / reads like a medium error; the
+          requests complete with VIRTIO_BLK_S_IOERR (the driver's call returns "ioerr").
+        * console ``output=`` / ``input=`` (on ``port``): the port's backend refuses guest output / fails to hand
+          over host input. Nothing is lost or reordered: the transmit buffer stays with the device until the
+          backend takes its bytes (the driver's write() waits, or returns 0 at its time-out), the receive buffer
+          stays empty until the input can be read; both are retried whenever the device runs.
+        * net ``tx=`` / ``rx=``: the backend loses the next frames the guest sends (the buffer is still used, the
+          frame never reaches the wire) / the next frames arriving for the guest (``Host.send_frame`` returns
+          False); counted in ``Host.stats()`` as tx_dropped_backend / rx_dropped_backend.
+        """
         idx = self.device_index(device)
         type_name = self._configs[idx].type
-        if type_name != "blk":
-            raise NotImplementedError(
-                f"inject_backend_error: backend faults are bound for blk devices only (device {device!r} is "
-                f"{type_name}); console/net backend fault hooks are not bound yet"
-            )
-        if reads < 0 or writes < 0:
-            raise ParameterError("inject_backend_error: reads and writes are counts >= 0")
-        self._h.host_blk_store_errors(idx, reads, writes)
+        if type_name not in _BACKEND_FAULTS:
+            raise ParameterError(f"inject_backend_error: device {device!r} is a {type_name} device; backend faults "
+                                 f"exist for {', '.join(_BACKEND_FAULTS)}")
+        names, default = _BACKEND_FAULTS[type_name]
+        for name in counts:
+            if name not in names:
+                raise ParameterError(_params._unknown(f"{type_name} backend fault", name, list(names)))
+        if port != 0 and type_name != "console":
+            raise ParameterError(f"inject_backend_error: port= is for console devices, not {type_name}")
+        given = {n: _fault_count(f"inject_backend_error: {n}", v) for n, v in (counts or default).items()}
+        a, b = (given.get(n, 0) for n in names)
+        if type_name == "blk":
+            self._h.host_blk_store_errors(idx, a, b)  # reads, writes
+        elif type_name == "console":
+            self._h.host_console_backend_errors(idx, port, a, b)
+        else:
+            self._h.host_net_backend_errors(idx, a, b)
+
+    def clear_backend_errors(self, device: DeviceRef = 0, *, port: int = 0) -> None:
+        """The backend works again (console: what waited goes out now)."""
+        idx = self.device_index(device)
+        type_name = self._configs[idx].type
+        if type_name not in _BACKEND_FAULTS:
+            raise ParameterError(f"clear_backend_errors: device {device!r} is a {type_name} device")
+        if type_name == "blk":
+            self._h.host_blk_store_errors(idx, 0, 0)
+        elif type_name == "console":
+            self._h.host_console_backend_errors(idx, port, 0, 0)
+        else:
+            self._h.host_net_backend_errors(idx, 0, 0)
 
     def host(self, device: DeviceRef = 0) -> "Host":
         """The world outside the guest, for one device: frames on the wire, console input and output, input
@@ -637,7 +715,8 @@ class Host:
 
     # net
     def send_frame(self, frame: bytes) -> bool:
-        """A frame arrives on a net device's link, towards the guest (False when dropped: link down, filtered)."""
+        """A frame arrives on a net device's link, towards the guest (False when dropped: link down, filtered, lost
+        by a failing backend — see ``stats()``)."""
         return bool(self._sim._h.host_net_inject(self.device, bytes(frame)))
 
     def frames_sent(self) -> List[bytes]:
@@ -647,6 +726,17 @@ class Host:
     @property
     def link_up(self) -> bool:
         return bool(self._sim._h.host_link_up(self.device))
+
+    def stats(self) -> Dict[str, Any]:
+        """The device model's own counters (net: frames and every drop reason; console: bytes, control messages,
+        backend errors and per port the buffers held)."""
+        type_name = self._sim._configs[self.device].type
+        if type_name == "net":
+            return dict(self._sim._h.host_net_stats(self.device))
+        if type_name == "console":
+            return dict(self._sim._h.host_console_stats(self.device))
+        raise ParameterError(f"Host.stats: device {self.device} is a {type_name} device (net and console have "
+                             "host-side statistics; every device has Simulation.stats())")
 
     # console
     def console_output(self, port: int = 0) -> bytes:

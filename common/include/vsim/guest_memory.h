@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -31,8 +32,31 @@ class DmaObserver {
   virtual void onDma(DmaKind kind, uint64_t gpa, uint64_t len, bool write) = 0;
 };
 
+/// One armed DMA fault window (GuestMemory::addDmaFault): accesses that touch [gpa, gpa+len) fail.
+struct DmaFaultWindow {
+  uint64_t gpa = 0;
+  uint64_t len = 0;
+  uint32_t remaining = 1;  ///< failures left; GuestMemory::kFaultUntilCleared = never used up
+  uint64_t hits = 0;       ///< accesses failed by this window so far
+};
+
+/// One access a fault window failed: what was asked, and which window failed it.
+struct DmaFaultHit {
+  uint64_t gpa = 0;
+  uint64_t len = 0;
+  bool write = false;   ///< false for reads and for reachability checks (contains / translate)
+  DmaKind kind = DmaKind::Other;
+  uint64_t windowGpa = 0, windowLen = 0;
+};
+
 /// Guest-physical memory made of non-overlapping regions. Every access is bounds checked; an access that does not
 /// fall entirely inside guest memory fails (returns false / nullptr) and touches nothing.
+///
+/// DMA faults: addDmaFault() arms a window; every access or reachability check (read, write, load, store, peek,
+/// poke, the 16-bit accessors, translate, contains) that overlaps an armed window fails exactly as if the memory
+/// were not there, uses up one of the window's failures and is reported to the fault handler. Deterministic: the
+/// same accesses fail in the same order on every run. The direct path costs nothing for it: arming a window makes
+/// the hinted-region check miss, so every access takes the checked path until the last window is gone.
 class GuestMemory {
  public:
   struct Region {
@@ -52,9 +76,8 @@ class GuestMemory {
 
   /// Direct path: a host pointer to [gpa, gpa+len) if it lies inside one region, else nullptr.
   uint8_t* translate(uint64_t gpa, uint64_t len) const {
-    const Region& r = regions_.empty() ? kNone : regions_[hint_];
-    if (gpa >= r.gpa && len <= r.size && gpa - r.gpa <= r.size - len) return r.host + (gpa - r.gpa);
-    return translateSlow(gpa, len);
+    if (uint8_t* p = lookup(gpa, len)) return p;
+    return translateMiss(gpa, len);
   }
   /// True if every byte of [gpa, gpa+len) is guest memory (possibly across adjacent regions).
   bool contains(uint64_t gpa, uint64_t len) const;
@@ -64,16 +87,16 @@ class GuestMemory {
 
   template <class T>
   bool load(uint64_t gpa, T* out, DmaKind kind = DmaKind::Other) const {
-    if (const uint8_t* p = translate(gpa, sizeof(T))) {
+    if (const uint8_t* p = lookup(gpa, sizeof(T))) {
       std::memcpy(out, p, sizeof(T));
       if (observer_) observer_->onDma(kind, gpa, sizeof(T), false);
       return true;
     }
-    return read(gpa, out, sizeof(T), kind);
+    return read(gpa, out, sizeof(T), kind);  // the checked path (fault windows are looked at once, here)
   }
   template <class T>
   bool store(uint64_t gpa, const T& v, DmaKind kind = DmaKind::Other) {
-    if (uint8_t* p = translate(gpa, sizeof(T))) {
+    if (uint8_t* p = lookup(gpa, sizeof(T))) {
       std::memcpy(p, &v, sizeof(T));
       if (observer_) observer_->onDma(kind, gpa, sizeof(T), true);
       return true;
@@ -83,7 +106,7 @@ class GuestMemory {
 
   /// The rest of one logical DMA transaction whose first part was already reported: same checks, no observer call.
   bool peek(uint64_t gpa, void* dst, uint64_t len) const {
-    if (const uint8_t* p = translate(gpa, len)) {
+    if (const uint8_t* p = lookup(gpa, len)) {
       std::memcpy(dst, p, len);
       return true;
     }
@@ -94,7 +117,7 @@ class GuestMemory {
     return ok;
   }
   bool poke(uint64_t gpa, const void* src, uint64_t len) {
-    if (uint8_t* p = translate(gpa, len)) {
+    if (uint8_t* p = lookup(gpa, len)) {
       std::memcpy(p, src, len);
       return true;
     }
@@ -137,12 +160,49 @@ class GuestMemory {
   /// Total bytes mapped.
   uint64_t totalSize() const;
 
+  /// @name DMA faults (host-side fault injection; see the class comment)
+  /// @{
+  /// `remaining` value of a window that is never used up (it stays until clearDmaFaults()).
+  static constexpr uint32_t kFaultUntilCleared = UINT32_MAX;
+  /// Arm a window: the next `count` accesses that touch [gpa, gpa+len) fail (kFaultUntilCleared: all of them until
+  /// cleared). False (nothing armed) when len or count is 0 or the range wraps.
+  bool addDmaFault(uint64_t gpa, uint64_t len, uint32_t count = 1);
+  /// Disarm every window (the hit count stays).
+  void clearDmaFaults();
+  /// Windows still armed (used-up windows are removed).
+  const std::vector<DmaFaultWindow>& dmaFaults() const { return faults_; }
+  /// Accesses failed by a fault window since construction.
+  uint64_t dmaFaultHits() const { return faultHits_; }
+  /// Called for every access a window fails (after the window's count was used), e.g. to trace it or to put the
+  /// device that made it into an error state. Must not access this memory itself.
+  void setDmaFaultHandler(std::function<void(const DmaFaultHit&)> h) { faultHandler_ = std::move(h); }
+  /// @}
+
  private:
-  uint8_t* translateSlow(uint64_t gpa, uint64_t len) const;
+  /// The fast path: the region that served the last access, else a search of every region. Always nullptr while a
+  /// fault window is armed (the hint is parked on kNone), so callers fall to their checked path.
+  uint8_t* lookup(uint64_t gpa, uint64_t len) const {
+    const Region& r = *hint_;
+    if (gpa >= r.gpa && len <= r.size && gpa - r.gpa <= r.size - len) return r.host + (gpa - r.gpa);
+    return lookupSlow(gpa, len);
+  }
+  uint8_t* lookupSlow(uint64_t gpa, uint64_t len) const;
+  /// translate() after lookup() missed: outside guest memory, or a fault window is armed (checked here, once).
+  uint8_t* translateMiss(uint64_t gpa, uint64_t len) const;
+  /// Search every region, ignoring fault windows and leaving the hint alone.
+  uint8_t* search(uint64_t gpa, uint64_t len) const;
+  bool containsRaw(uint64_t gpa, uint64_t len) const;
+  /// True (and the window's count used, the handler called) when an armed window overlaps [gpa, gpa+len).
+  bool faulted(uint64_t gpa, uint64_t len, bool write, DmaKind kind) const;
   std::vector<Region> regions_;  // sorted by gpa
-  mutable size_t hint_ = 0;
-  DmaObserver* observer_ = nullptr;
   static const Region kNone;
+  mutable const Region* hint_ = &kNone;  // into regions_, or kNone (no region yet, or a fault window armed)
+  DmaObserver* observer_ = nullptr;
+  // DMA faults: mutable because a failed read (a const access) uses up its window's count.
+  mutable bool faultsArmed_ = false;
+  mutable std::vector<DmaFaultWindow> faults_;
+  mutable uint64_t faultHits_ = 0;
+  std::function<void(const DmaFaultHit&)> faultHandler_;
 };
 
 /// Guest memory backed by one zero-filled host allocation at [base, base+size).

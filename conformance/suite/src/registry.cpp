@@ -14,6 +14,8 @@ const std::vector<TestInfo>& allTests() {
     registerMoreMutants(v);
     registerBlkConsoleTests(v);
     registerNetInputTests(v);
+    registerTransportLayoutTests(v);
+    registerRingCoreTests(v);
     return v;
   }();
   return kTests;

@@ -1,21 +1,23 @@
-// Network and input: the built-in driver's workloads, device-direction tests, and one faulty driver per device-side
-// check of those devices (the strict device must report exactly that clause).
+// Network and input devices: where their suite files register. The workloads of the built-in drivers are in
+// net_workload.cpp and input_tests.cpp; the device-direction tests in net_device_tests.cpp and input_tests.cpp;
+// the built-in network driver's observable duties in net_driver_tests.cpp; one faulty driver per device-side check
+// in net_mutants.cpp and input_mutants.cpp.
 #include "test_helpers.h"
 
 namespace vsim::conformance {
 
-void netWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d) {
-  drv::DriverOptions o;
-  auto dev = drv::open(hal, d, o, sink);
-  ctx.check(dev && dev->live(), "network device did not come up");
-}
+void registerNetDeviceTests(std::vector<TestInfo>& out);  // net_device_tests.cpp
+void registerNetDriverTests(std::vector<TestInfo>& out);  // net_driver_tests.cpp
+void registerNetMutants(std::vector<TestInfo>& out);      // net_mutants.cpp
+void registerInputTests(std::vector<TestInfo>& out);      // input_tests.cpp
+void registerInputMutants(std::vector<TestInfo>& out);    // input_mutants.cpp
 
-void inputWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d) {
-  drv::DriverOptions o;
-  auto dev = drv::open(hal, d, o, sink);
-  ctx.check(dev && dev->live(), "input device did not come up");
+void registerNetInputTests(std::vector<TestInfo>& out) {
+  registerNetDeviceTests(out);
+  registerNetDriverTests(out);
+  registerNetMutants(out);
+  registerInputTests(out);
+  registerInputMutants(out);
 }
-
-void registerNetInputTests(std::vector<TestInfo>&) {}
 
 }  // namespace vsim::conformance

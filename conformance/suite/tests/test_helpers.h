@@ -40,6 +40,8 @@ void registerTransportMutants(std::vector<TestInfo>& out);
 void registerMoreMutants(std::vector<TestInfo>& out);
 void registerBlkConsoleTests(std::vector<TestInfo>& out);  // blk_console_tests.cpp
 void registerNetInputTests(std::vector<TestInfo>& out);    // net_input_tests.cpp
+void registerTransportLayoutTests(std::vector<TestInfo>& out);  // transport_layout_tests.cpp
+void registerRingCoreTests(std::vector<TestInfo>& out);         // ring_core_tests.cpp
 
 /// Per-device-type workloads of the built-in driver (bring-up plus real I/O), used by workload_tests.cpp.
 void blkWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);

@@ -47,6 +47,7 @@ struct Board::Device final : ViolationSink {
   std::unique_ptr<VirtioMmioDevice> mmio;
   int irqWave = -1;
   std::vector<int> queueWaves;
+  std::vector<DmaFaultHit> faultLog;
 
   Device(Board& b, DeviceSpec s, std::string n) : board(b), spec(std::move(s)), name(std::move(n)) {}
   void report(Violation v) override {
@@ -117,6 +118,8 @@ void Board::buildDevice(const DeviceSpec& spec, size_t index) {
   d->core = std::make_unique<DeviceCore>(*d->logic, d->view, *d, spec.core);
   d->timer = std::make_unique<DeviceTimer>(name, timing_, clock_, d->logic->numQueues());
   d->view.setObserver(d->timer.get());
+  Device* const faulting = d.get();
+  d->view.setDmaFaultHandler([this, faulting](const DmaFaultHit& h) { onDmaFault(*faulting, h); });
   d->core->setObserver(d->timer.get());
   Device* dp = d.get();
   d->timer->onDmaEvent = [this, dp](DmaKind k, uint64_t gpa, uint64_t len, bool write, int q) {
@@ -168,6 +171,23 @@ void Board::buildDevice(const DeviceSpec& spec, size_t index) {
   devices_.push_back(std::move(d));
 }
 
+bool Board::injectDmaFault(size_t i, uint64_t gpa, uint64_t len, uint32_t count) {
+  return devices_.at(i)->view.addDmaFault(gpa, len, count);
+}
+
+void Board::clearDmaFaults(size_t i) { devices_.at(i)->view.clearDmaFaults(); }
+
+const GuestMemory& Board::deviceMemory(size_t i) const { return devices_.at(i)->view; }
+
+const std::vector<DmaFaultHit>& Board::dmaFaultLog(size_t i) const { return devices_.at(i)->faultLog; }
+
+void Board::onDmaFault(Device& d, const DmaFaultHit& hit) {
+  if (d.faultLog.size() < kMaxDmaFaultLog) d.faultLog.push_back(hit);
+  trace_.event(clock_.nowPs, d.name, "dma_fault", -1, hit.gpa);
+  // devicenormative:Basic Facilities of a Virtio Device / Device Status Field#2: a device whose DMA failed cannot finish what it was doing; it is in an error state only a reset clears
+  d.core->setNeedsReset();
+}
+
 bool Board::access(Space space, uint64_t addr, void* data, unsigned len, bool write) {
   uint64_t v = 0;
   if (write) {
@@ -212,55 +232,52 @@ void Board::sampleWaves() {
   lastLevels_ = lv;
 }
 
-/// The CPU without SystemC: every access costs its latency on the board clock; waiting for an interrupt moves
-/// the clock to when the interrupt reaches the CPU (the same rule as the SystemC fast mode).
-class FunctionalCpu final : public CpuPort {
- public:
-  explicit FunctionalCpu(Board& b) : b_(b) {}
-  uint64_t read(Space s, uint64_t addr, unsigned len) override {
-    uint64_t v = 0;
-    if (isRam(s, addr, len)) {
-      b_.ram().read(addr, &v, len);
-      return v;
-    }
-    now_ += b_.timing().accessPs(b_.accessKind(s, addr, false));
-    b_.clock().nowPs = now_;  // the access reaches the device when its latency has passed
-    if (!b_.access(s, addr, &v, len, false)) return len >= 8 ? ~uint64_t{0} : ((uint64_t{1} << (8 * len)) - 1);
+// ---------------------------------------------------------------------------------------------------------------
+// FunctionalCpu
+
+bool FunctionalCpu::isRam(Space space, uint64_t a, unsigned len) {
+  auto& r = b_.ram();
+  return space == Space::Memory && a >= r.base() && a - r.base() < r.size() && len <= r.size() - (a - r.base());
+}
+
+uint64_t FunctionalCpu::read(Space space, uint64_t addr, unsigned len) {
+  uint64_t v = 0;
+  if (isRam(space, addr, len)) {
+    b_.ram().read(addr, &v, len);
     return v;
   }
-  void write(Space s, uint64_t addr, uint64_t value, unsigned len) override {
-    if (isRam(s, addr, len)) {
-      b_.ram().write(addr, &value, len);
-      return;
-    }
-    now_ += b_.timing().accessPs(b_.accessKind(s, addr, true));
-    b_.clock().nowPs = now_;  // the access reaches the device when its latency has passed
-    b_.access(s, addr, &value, len, true);
-  }
-  GuestMemory& ram() override { return b_.ram(); }
-  uint64_t lineLevels() override { return b_.lineLevels(); }
-  bool popMsi(uint32_t* data) override { return b_.popMsi(data); }
-  bool waitForInterrupt(uint64_t timeoutNs) override {
-    if (!b_.irqPending()) b_.pollDevices();  // host-side input may produce the interrupt we wait for
-    if (b_.irqPending()) {
-      for (size_t i = 0; i < b_.numDevices(); ++i) now_ = std::max(now_, b_.timer(i).lastIrqAtPs());
-      return true;
-    }
-    now_ += timeoutNs * 1000;
-    return false;
-  }
-  uint64_t nowPs() override { return now_; }
+  nowPs_ += b_.timing().accessPs(b_.accessKind(space, addr, false));
+  b_.clock().nowPs = nowPs_;  // the access reaches the device when its latency has passed
+  if (!b_.access(space, addr, &v, len, false)) return len >= 8 ? ~uint64_t{0} : ((uint64_t{1} << (8 * len)) - 1);
+  return v;
+}
 
- private:
-  bool isRam(Space s, uint64_t a, unsigned len) {
-    auto& r = b_.ram();
-    return s == Space::Memory && a >= r.base() && a - r.base() < r.size() && len <= r.size() - (a - r.base());
+void FunctionalCpu::write(Space space, uint64_t addr, uint64_t value, unsigned len) {
+  if (isRam(space, addr, len)) {
+    b_.ram().write(addr, &value, len);
+    return;
   }
-  Board& b_;
-  uint64_t now_ = 0;
-};
+  nowPs_ += b_.timing().accessPs(b_.accessKind(space, addr, true));
+  b_.clock().nowPs = nowPs_;  // the access reaches the device when its latency has passed
+  b_.access(space, addr, &value, len, true);
+}
 
-CpuPort& Board::functionalCpu() {
+bool FunctionalCpu::waitForInterrupt(uint64_t timeoutNs) {
+  if (!b_.irqPending()) b_.pollDevices();  // host-side input may produce the interrupt we wait for
+  if (b_.irqPending()) {
+    for (size_t i = 0; i < b_.numDevices(); ++i) nowPs_ = std::max(nowPs_, b_.timer(i).lastIrqAtPs());
+    return true;
+  }
+  nowPs_ += timeoutNs * 1000;
+  return false;
+}
+
+void FunctionalCpu::advance(uint64_t ps) {
+  nowPs_ += ps;
+  b_.clock().nowPs = nowPs_;
+}
+
+FunctionalCpu& Board::functionalCpu() {
   if (!fcpu_) fcpu_ = std::make_unique<FunctionalCpu>(*this);
   return *fcpu_;
 }

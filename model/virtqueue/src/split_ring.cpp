@@ -17,6 +17,13 @@ bool SplitRing::configure(const QueueLayout& l, uint64_t features, int queueInde
                        // the driver places each split ring part at its required alignment
                        "drivernormative:Basic Facilities of a Virtio Device / Virtqueues#1"))
     return false;
+  uint16_t usedFlags = 0;
+  // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / Available Buffer Notification Suppression#1:
+  // the driver allocated the used ring with flags 0; the device has not written it yet when the queue is enabled.
+  if (mem_.peek(l.device + split::usedFlagsOff(), &usedFlags, sizeof usedFlags) && usedFlags != 0)
+    violate("drivernormative:Basic Facilities of a Virtio Device / Virtqueues / Available Buffer Notification Suppression#1",
+            "split.used_flags_not_initialised", "used ring flags are not 0 when the queue is enabled",
+            {{"used_flags", usedFlags}}, false);
   pow2_ = (l.size & (l.size - 1)) == 0;
   auto rf = feat::RingFeatures::from(features);
   eventIdx_ = rf.eventIdx;

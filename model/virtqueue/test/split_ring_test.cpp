@@ -162,6 +162,17 @@ TEST_F(SplitRingTest, InOrderBatchWritesOneUsedElement) {
   EXPECT_EQ(q->inFlight(), 0u);
 }
 
+TEST_F(SplitRingTest, UsedFlagsNotZeroAtEnableIsReported) {
+  const uint16_t dirty = 1;
+  mem.store(kDevice + split::usedFlagsOff(), dirty);  // the driver did not initialise the used ring
+  makeSplit(8);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.all()[0].clause,
+            "drivernormative:Basic Facilities of a Virtio Device / Virtqueues / Available Buffer Notification Suppression#1");
+  EXPECT_EQ(log.all()[0].kind, "split.used_flags_not_initialised");
+  EXPECT_FALSE(q->broken());  // reported, the queue stays usable
+}
+
 TEST_F(SplitRingTest, ResetForgetsState) {
   makeSplit(4);
   splitDesc(0, kBuf, 4, 0);

@@ -45,6 +45,8 @@ bool BlkDriver::submitRaw(uint16_t q, const Buf* bufs, size_t n, uint32_t* usedL
 
 BlkStatus BlkDriver::transact(uint16_t q, uint32_t type, uint64_t sector, uint64_t dataAddr, uint32_t dataBytes,
                               bool dataWritable, uint32_t* usedLen) {
+  // An interrupt still pending may announce DEVICE_NEEDS_RESET: take it before handing the device more work.
+  if (dev_) dev_->poll();
   if (!ok()) return BlkStatus::NotLive;
   Slot& s = slots_[q];
   DriverQueue& dq = dev_->queue(q);
@@ -60,10 +62,26 @@ BlkStatus BlkDriver::transact(uint16_t q, uint32_t type, uint64_t sector, uint64
   // header (readable), data (readable for writes, writable for reads), status (writable): readable parts first.
   std::vector<Buf> bufs;
   bufs.reserve(maxSegs_ + 2);
-  bufs.push_back({s.hdr, blk::kHeaderBytes, false});
-  for (uint32_t off = 0; off < dataBytes; off += segBytes_)
-    bufs.push_back({dataAddr + off, std::min(segBytes_, dataBytes - off), dataWritable});
-  bufs.push_back({s.status, 1, true});
+  uint64_t statusAddr = s.status;
+  const bool staged = twoDescriptors_ && dataBytes > 0;
+  if (staged && !dataWritable) {  // [header + data] [status]
+    std::vector<uint8_t> tmp(dataBytes);
+    if (!mem.write(s.stage, hdr, sizeof hdr) || !mem.read(dataAddr, tmp.data(), dataBytes) ||
+        !mem.write(s.stage + blk::kHeaderBytes, tmp.data(), dataBytes))
+      return BlkStatus::NotLive;
+    bufs.push_back({s.stage, blk::kHeaderBytes + dataBytes, false});
+    bufs.push_back({s.status, 1, true});
+  } else if (staged) {  // [header] [data + status]
+    statusAddr = s.stage + dataBytes;
+    if (!mem.store(statusAddr, uint8_t{0xff})) return BlkStatus::NotLive;
+    bufs.push_back({s.hdr, blk::kHeaderBytes, false});
+    bufs.push_back({s.stage, dataBytes + 1, true});
+  } else {
+    bufs.push_back({s.hdr, blk::kHeaderBytes, false});
+    for (uint32_t off = 0; off < dataBytes; off += segBytes_)
+      bufs.push_back({dataAddr + off, std::min(segBytes_, dataBytes - off), dataWritable});
+    bufs.push_back({s.status, 1, true});
+  }
   const bool indirect = bo_.useIndirect && bufs.size() > 2 && feat::has(dq.features(), feat::kIndirectDesc) &&
                         bufs.size() <= dq.options().maxIndirectLen;
   const int head = dq.add(bufs.data(), bufs.size(), /*cookie=*/q + 1, indirect);
@@ -80,7 +98,11 @@ BlkStatus BlkDriver::transact(uint16_t q, uint32_t type, uint64_t sector, uint64
   s.outstanding = false;
   if (usedLen) *usedLen = len;
   uint8_t st = 0xff;
-  mem.load(s.status, &st);
+  mem.load(statusAddr, &st);
+  if (staged && dataWritable) {  // hand the data over where the caller expects it
+    std::vector<uint8_t> tmp(dataBytes);
+    if (!mem.read(s.stage, tmp.data(), dataBytes) || !mem.write(dataAddr, tmp.data(), dataBytes)) return BlkStatus::NotLive;
+  }
   // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Used Ring#1: nothing past the used length is trusted (modern); a legacy driver ignores the used length (legacy block interface).
   const uint64_t writable = (dataWritable ? uint64_t{dataBytes} : 0) + 1;
   BlkStatus r;

@@ -151,12 +151,25 @@ BlkDriver::BlkDriver(std::unique_ptr<Device> dev, const BlkConfig& cfg, BlkDrive
     ring = std::min(ring, dq.size());
     indirect = indirect && feat::has(dq.features(), feat::kIndirectDesc) && dq.options().maxIndirectLen >= 3;
   }
+  // A chain is never longer than the queue size, indirect or not (Indirect Descriptors#3 of both ring layouts).
   if (indirect) ring = std::min(ring, dev_->queue(0).options().maxIndirectLen);
-  if (ring < 3) return;
-  maxSegs_ = ring - 2;
-  if (has(blk::kFSegMax) && cfg_.segMax) maxSegs_ = std::min(maxSegs_, cfg_.segMax);
+  if (ring < 2) return;  // a request needs a readable and a writable descriptor at least
+  // With room for two descriptors only, the header travels with readable data and writable data with the status
+  // byte (a device may not assume any particular descriptor layout).
+  twoDescriptors_ = ring == 2;
+  maxSegs_ = twoDescriptors_ ? 1 : ring - 2;
+  // seg_max and size_max are honoured whenever the device advertises them, negotiated or not: they describe the
+  // device, and a driver that did not take the feature has no reason to exceed them.
+  const uint64_t offer = dev_->offeredFeatures();
+  const bool segMaxKnown = ((offer >> blk::kFSegMax) & 1u) && cfg_.segMax;
+  const bool sizeMaxKnown = ((offer >> blk::kFSizeMax) & 1u) && cfg_.sizeMax;
+  if (segMaxKnown) maxSegs_ = std::min(maxSegs_, cfg_.segMax);
   segBytes_ = std::max<uint32_t>(1, bo_.segmentBytes);
-  if (has(blk::kFSizeMax) && cfg_.sizeMax) segBytes_ = std::min(segBytes_, cfg_.sizeMax);
+  if (sizeMaxKnown) segBytes_ = std::min(segBytes_, cfg_.sizeMax);
+  if (twoDescriptors_) {  // the one data descriptor also holds the header (or the status byte)
+    const uint32_t sizeMax = sizeMaxKnown ? cfg_.sizeMax : UINT32_MAX;
+    segBytes_ = sizeMax > blk::kHeaderBytes ? std::min<uint32_t>(bo_.maxTransferBytes, sizeMax - blk::kHeaderBytes) : 0;
+  }
   const uint64_t req = std::min<uint64_t>(bo_.maxTransferBytes, uint64_t{maxSegs_} * segBytes_);
   maxReq_ = static_cast<uint32_t>(req / blk::kSector * blk::kSector);
   if (maxReq_ == 0) return;
@@ -168,8 +181,10 @@ BlkDriver::BlkDriver(std::unique_ptr<Device> dev, const BlkConfig& cfg, BlkDrive
     s.data = a.alloc(std::max<uint32_t>(maxReq_, 64), 4096);
     s.segCap = 256;
     s.segs = a.alloc(uint64_t{s.segCap} * blk::kSegmentBytes, 16);
+    if (twoDescriptors_)
+      s.stage = a.alloc(blk::kHeaderBytes + std::max<uint64_t>(maxReq_, uint64_t{s.segCap} * blk::kSegmentBytes) + 1, 64);
     if (s.hdr == GuestAllocator::kFail || s.status == GuestAllocator::kFail || s.data == GuestAllocator::kFail ||
-        s.segs == GuestAllocator::kFail)
+        s.segs == GuestAllocator::kFail || s.stage == GuestAllocator::kFail)
       return;
   }
   ok_ = true;

@@ -229,6 +229,57 @@ TEST(BlkDriver, RequestShapes) {
   EXPECT_TRUE(r.log.empty());
 }
 
+TEST(BlkDriver, SegmentLimitsHonouredWhenOfferedButNotAccepted) {
+  Cfg cfg = standardConfig();
+  cfg.set<uint32_t>(blk::cfg::kSizeMax, 1024);
+  Rig r(Kind::MmioV2, kStd | bit(blk::kFSizeMax), cfg);
+  BlkDriverOptions bo;
+  bo.features = 0;  // SEG_MAX and SIZE_MAX offered, not accepted
+  bo.useIndirect = false;
+  auto b = r.open(bo);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->maxRequestBytes(), 8u * 1024);  // seg_max 8 x size_max 1 KiB
+  std::vector<uint8_t> data(16 * 1024, 0x3c);
+  ASSERT_EQ(b->write(0, data.data(), data.size()), BlkStatus::Ok);
+  ASSERT_EQ(r.blk.seen.size(), 2u);
+  for (const Seen& s : r.blk.seen) {
+    EXPECT_LE(s.segs.size(), 8u + 2u);
+    for (size_t i = 1; i + 1 < s.segs.size(); ++i) EXPECT_LE(s.segs[i].len, 1024u);
+  }
+  EXPECT_TRUE(r.log.empty());
+}
+
+// covers: drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#3
+TEST(BlkDriver, QueueOfTwoCarriesEveryRequestInTwoDescriptors) {
+  for (Kind k : {Kind::PciModern, Kind::MmioV2}) {
+    Rig r(k, kStd | feat::bit(feat::kIndirectDesc), standardConfig());
+    r.core->queues[0].maxSize = r.core->queues[0].size = 2;
+    auto b = r.open();
+    ASSERT_TRUE(b);
+    EXPECT_GE(b->maxRequestBytes(), 64u * 1024);  // one staged data descriptor, not seg_max segments
+    std::vector<uint8_t> data(40 * 1024), got(data.size());
+    for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 13 + 5);
+    ASSERT_EQ(b->write(8, data.data(), data.size()), BlkStatus::Ok);
+    ASSERT_EQ(b->read(8, got.data(), got.size()), BlkStatus::Ok);
+    EXPECT_EQ(got, data);
+    std::string id;
+    ASSERT_EQ(b->getId(&id), BlkStatus::Ok);
+    EXPECT_EQ(id, "fake-blk");
+    ASSERT_EQ(b->flush(), BlkStatus::Ok);
+    ASSERT_EQ(b->writeZeroes({{0, 4, false}, {100, 4, false}}), BlkStatus::Ok);
+    ASSERT_EQ(r.blk.seen.size(), 5u);
+    for (const Seen& s : r.blk.seen) {
+      ASSERT_LE(s.segs.size(), 2u);  // never a chain longer than the queue
+      EXPECT_FALSE(s.segs.front().writable);
+      EXPECT_TRUE(s.segs.back().writable);
+    }
+    EXPECT_EQ(r.blk.seen[0].readable.size(), 16u + data.size());  // header and data in one descriptor
+    EXPECT_EQ(r.blk.seen[1].writable, data.size() + 1);            // data and status in one descriptor
+    EXPECT_EQ(r.blk.seen[4].readable.size(), 16u + 2 * 16);        // header and both segments
+    EXPECT_TRUE(r.log.empty());
+  }
+}
+
 // covers: drivernormative:Device Types / Block Device / Device Operation#2
 // covers: drivernormative:Device Types / Block Device / Device Operation#14
 TEST(BlkDriver, RefusesWhatADriverMustNotSend) {

@@ -63,7 +63,8 @@ bool ConsoleDriver::setup(Device& dev) {
   if (!ctrlTxBuf_) ctrlTxBuf_ = a.alloc(64, 64);
   if (ctrlRxBase_ == GuestAllocator::kFail || ctrlTxBuf_ == GuestAllocator::kFail) return false;
   DriverQueue& q = dev.queue(console::kControlRx);
-  for (uint32_t i = 0; i < co_.controlBuffers; ++i) {
+  const uint32_t n = std::min(co_.controlBuffers, q.size());  // never more than the ring holds
+  for (uint32_t i = 0; i < n; ++i) {
     const uint64_t addr = ctrlRxBase_ + uint64_t{i} * co_.controlBufferBytes;
     // drivernormative:Device Types / Console Device / Device Operation#1: the control receiveq only gets device-writable buffers
     const Buf b{addr, co_.controlBufferBytes, true};
@@ -103,7 +104,8 @@ bool ConsoleDriver::preparePort(uint32_t id) {
 bool ConsoleDriver::postRx(uint32_t id, bool kick) {
   Port& p = ports_[id];
   const uint16_t q = static_cast<uint16_t>(console::rxQueue(id));
-  for (uint32_t i = 0; i < co_.rxBuffers; ++i) {
+  const uint32_t n = std::min(co_.rxBuffers, d().queue(q).size());  // never more than the ring holds
+  for (uint32_t i = 0; i < n; ++i) {
     const uint64_t addr = p.rxBase + uint64_t{i} * co_.rxBufferBytes;
     // drivernormative:Device Types / Console Device / Device Operation#1: receive buffers are device-writable only
     const Buf b{addr, co_.rxBufferBytes, true};

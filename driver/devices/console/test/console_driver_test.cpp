@@ -156,6 +156,27 @@ TEST(ConsoleDriver, SinglePortEchoAndSize) {
   EXPECT_TRUE(r.log.empty());
 }
 
+TEST(ConsoleDriver, QueuesOfTwoGetTwoBuffersEach) {
+  Rig r(true, 1);
+  for (auto& q : r.con.core().queues) q.maxSize = q.size = 2;
+  r.con.onMessage = [&](const Msg& m) {
+    if (m.event == console::kDeviceReady) r.con.send(0, console::kDeviceAdd, 0);
+  };
+  auto c = r.open();  // four receive buffers and sixteen control buffers would not fit: two of each are posted
+  ASSERT_TRUE(c && c->multiport());
+  ASSERT_TRUE(c->waitForPorts(1, 1'000'000));
+  ASSERT_TRUE(r.con.fill(0, "ab"));
+  ASSERT_TRUE(r.con.fill(0, "cd"));
+  EXPECT_FALSE(r.con.fill(0, "ef"));  // the device holds only two
+  char buf[8] = {};
+  EXPECT_EQ(c->read(0, buf, sizeof buf, 1'000'000), 4u);
+  EXPECT_EQ(std::string(buf, 4), "abcd");
+  EXPECT_TRUE(r.con.fill(0, "ef"));  // given back after the read
+  EXPECT_EQ(c->write(0, "xyz", 3, 1'000'000), 3u);
+  EXPECT_EQ(r.con.out[1], "xyz");
+  EXPECT_TRUE(r.log.empty());
+}
+
 TEST(ConsoleDriver, LongWriteIsChunked) {
   Rig r(false);
   ConsoleOptions co;

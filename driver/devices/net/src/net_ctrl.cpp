@@ -17,23 +17,27 @@ std::vector<uint8_t> le(uint64_t v, size_t n) {
 }
 }  // namespace
 
-CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& parts, uint8_t* ack) {
+CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& parts, uint8_t* ack,
+                              std::vector<uint8_t>* result, uint32_t resultBytes) {
+  if (ok()) dev_->poll();  // a device that asked for a reset meanwhile gets no more notifications
   if (!ok() || ctrlQ_ < 0) return CtrlStatus::Failed;
   DriverQueue& q = dev_->queue(static_cast<uint16_t>(ctrlQ_));
   if (ctrlOutstanding_) {
     if (!q.getUsed(nullptr, nullptr)) return CtrlStatus::Timeout;  // the previous command is still out
     ctrlOutstanding_ = false;
   }
-  // Layout in the control buffer: class + command at 0, the ack at 8, the data parts from 16.
-  constexpr uint64_t kAckOff = 8, kDataOff = 16;
+  // Layout in the control buffer: class + command at 0, the ack at 8, the data parts from 16; a command with a
+  // result has its ack and the result right after it in the last kResultRoom bytes.
+  constexpr uint64_t kDataOff = 16, kResultRoom = 128;
+  const uint64_t ackAt = resultBytes ? ctrlBuf_ + kCtrlBytes - kResultRoom : ctrlBuf_ + 8;
   size_t total = 0;
   for (const auto& p : parts) total += p.size();
-  if (kDataOff + total > kCtrlBytes) return CtrlStatus::Failed;
+  if (kDataOff + total > kCtrlBytes - kResultRoom || resultBytes >= kResultRoom) return CtrlStatus::Failed;
   GuestMemory& m = hal_.dmaMemory();
   const uint8_t head[2] = {cls, cmd};
   const uint8_t poison = 0xff;
   m.write(ctrlBuf_, head, 2);
-  m.write(ctrlBuf_ + kAckOff, &poison, 1);
+  m.write(ackAt, &poison, 1);
   // Every command: a 2-byte class + command descriptor, each data part in its own descriptor (MAC_TABLE_SET: two),
   // then a 1-byte writable ack — the framing a legacy device without ANY_LAYOUT needs, valid everywhere.
   std::vector<Buf> bufs{Buf{ctrlBuf_, 2, false}};
@@ -44,7 +48,23 @@ CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::v
     bufs.push_back(Buf{at, static_cast<uint32_t>(p.size()), false});
     at += p.size();
   }
-  bufs.push_back(Buf{ctrlBuf_ + kAckOff, 1, true});
+  // the ack (and the result after it) in one device-writable descriptor
+  const Buf ackBuf{ackAt, 1 + resultBytes, true};
+  bufs.push_back(ackBuf);
+  if (bufs.size() > q.size()) {
+    // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Descriptor Table / Indirect Descriptors#3: no chain longer than the queue, indirect or not
+    // A modern device takes any layout: class, command and data in one readable descriptor, then the ack. The
+    // legacy framing needs its descriptors: such a command cannot be sent on this queue.
+    if (dev_->legacy() || q.size() < 2 || 2 + total > kCtrlBytes / 2 - kResultRoom) return CtrlStatus::Failed;
+    const uint64_t packed = ctrlBuf_ + kCtrlBytes / 2;
+    m.write(packed, head, 2);
+    uint64_t w = packed + 2;
+    for (const auto& p : parts) {
+      m.write(w, p.data(), p.size());
+      w += p.size();
+    }
+    bufs = {Buf{packed, static_cast<uint32_t>(2 + total), false}, ackBuf};
+  }
   if (q.add(bufs.data(), bufs.size(), 0) < 0) return CtrlStatus::Failed;
   ctrlOutstanding_ = true;
   inCommand_ = true;
@@ -55,9 +75,13 @@ CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::v
     if (q.getUsed(nullptr, nullptr)) {
       ctrlOutstanding_ = false;
       uint8_t a = poison;
-      m.read(ctrlBuf_ + kAckOff, &a, 1);
+      m.read(ackAt, &a, 1);
       if (ack) *ack = a;
       st = a == ctrl::kOk ? CtrlStatus::Ok : CtrlStatus::Err;
+      if (result && st == CtrlStatus::Ok) {
+        result->resize(resultBytes);
+        m.read(ackAt + 1, result->data(), resultBytes);
+      }
       break;
     }
     if (!ok()) {
@@ -69,6 +93,12 @@ CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::v
   }
   inCommand_ = false;
   return st;
+}
+
+bool NetDriver::commandFits(size_t dataParts) const {
+  if (!dev_ || ctrlQ_ < 0) return false;
+  const uint32_t size = dev_->queue(static_cast<size_t>(ctrlQ_)).size();
+  return dataParts + 2 <= size || (!dev_->legacy() && size >= 2);
 }
 
 CtrlStatus NetDriver::rawCommand(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& dataParts,
@@ -168,6 +198,40 @@ CtrlStatus NetDriver::setGuestOffloads(uint64_t offloads) {
   if (offloads & ~negotiated) return CtrlStatus::Failed;
   const CtrlStatus st = command(ctrl::kClassGuestOffloads, ctrl::kGuestOffloadsSet, {le(offloads, 8)}, nullptr);
   if (st == CtrlStatus::Ok) offloads_ = offloads;
+  return st;
+}
+
+CtrlStatus NetDriver::setCoalescing(bool transmit, uint32_t maxPackets, uint32_t maxUsecs) {
+  // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#2: TX_SET / RX_SET only with NOTF_COAL
+  if (!has(f::kNotfCoal)) return CtrlStatus::NotNegotiated;
+  std::vector<uint8_t> d = le(maxPackets, 4), usecs = le(maxUsecs, 4);
+  d.insert(d.end(), usecs.begin(), usecs.end());
+  return command(ctrl::kClassNotfCoal, transmit ? ctrl::kNotfCoalTxSet : ctrl::kNotfCoalRxSet, {d}, nullptr);
+}
+
+CtrlStatus NetDriver::setQueueCoalescing(uint16_t vq, uint32_t maxPackets, uint32_t maxUsecs) {
+  // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#3: VQ_SET / VQ_GET only with VQ_NOTF_COAL
+  if (!has(f::kVqNotfCoal)) return CtrlStatus::NotNegotiated;
+  // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#1: only an enabled transmit or receive queue (every data queue is set up)
+  if (vq >= 2u * pairs_) return CtrlStatus::Failed;
+  std::vector<uint8_t> d = le(vq, 4), c = le(maxPackets, 4), usecs = le(maxUsecs, 4);
+  d.insert(d.end(), c.begin(), c.end());
+  d.insert(d.end(), usecs.begin(), usecs.end());
+  return command(ctrl::kClassNotfCoal, ctrl::kNotfCoalVqSet, {d}, nullptr);
+}
+
+CtrlStatus NetDriver::queueCoalescing(uint16_t vq, uint32_t* maxPackets, uint32_t* maxUsecs) {
+  if (!has(f::kVqNotfCoal)) return CtrlStatus::NotNegotiated;
+  if (vq >= 2u * pairs_) return CtrlStatus::Failed;
+  std::vector<uint8_t> r;
+  const CtrlStatus st = command(ctrl::kClassNotfCoal, ctrl::kNotfCoalVqGet, {le(vq, 4)}, nullptr, &r, 8);
+  // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#4: values of a VIRTIO_NET_ERR answer are not used
+  if (st != CtrlStatus::Ok) return st;
+  auto get32 = [&r](size_t at) {
+    return uint32_t{r[at]} | uint32_t{r[at + 1]} << 8 | uint32_t{r[at + 2]} << 16 | uint32_t{r[at + 3]} << 24;
+  };
+  if (maxPackets) *maxPackets = get32(0);
+  if (maxUsecs) *maxUsecs = get32(4);
   return st;
 }
 

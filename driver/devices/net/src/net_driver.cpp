@@ -148,6 +148,17 @@ bool NetDriver::setup(Device& d) {
   // drivernormative:Device Types / Network Device / Device Operation / Setting Up Receive Buffers#3: each mergeable buffer holds a header
   if (mrg) rxSize = std::max(rxSize, hdrBytes_);
   const uint32_t rxDescs = (d.legacy() && !mrg) ? 2 : 1, txDescs = d.legacy() ? 2 : 1;
+  auto rxCountOf = [&](uint16_t p) {
+    const uint32_t cap = d.queue(2 * p).size() / rxDescs;
+    return o_.rxBuffers ? std::min(o_.rxBuffers, cap) : cap;
+  };
+  if (mrg) {
+    // drivernormative:Device Types / Network Device / Device configuration layout#8: merged, one queue's buffers still hold an MTU-sized packet
+    uint32_t fewest = UINT32_MAX;
+    for (uint16_t p = 0; p < pairs_; ++p) fewest = std::min(fewest, rxCountOf(p));
+    const uint32_t need = hdrBytes_ + mtu + kEthHdrBytes + 4;
+    if (fewest && fewest != UINT32_MAX) rxSize = std::max(rxSize, (need + fewest - 1) / fewest);
+  }
   const uint32_t slotBytes = (hdrBytes_ + maxFrame_ + 63) & ~63u;
   const bool realloc = rx_.size() != pairs_ || rxSize != rxBufSize_ || slotBytes != txSlotBytes_;
   rxBufSize_ = rxSize;
@@ -157,8 +168,8 @@ bool NetDriver::setup(Device& d) {
     rx_.assign(pairs_, RxQueue{});
     tx_.assign(pairs_, TxQueue{});
     for (uint16_t p = 0; p < pairs_; ++p) {
-      const uint32_t rxCap = d.queue(2 * p).size() / rxDescs, txCap = d.queue(2 * p + 1).size() / txDescs;
-      rx_[p].count = o_.rxBuffers ? std::min(o_.rxBuffers, rxCap) : rxCap;
+      const uint32_t txCap = d.queue(2 * p + 1).size() / txDescs;
+      rx_[p].count = rxCountOf(p);
       tx_[p].count = o_.txSlots ? std::min(o_.txSlots, txCap) : std::min<uint32_t>(64, txCap);
       rx_[p].base = alloc.alloc(uint64_t{rx_[p].count} * ((rxBufSize_ + 63) & ~63u), 64);
       tx_[p].base = alloc.alloc(uint64_t{tx_[p].count} * txSlotBytes_, 64);
@@ -222,6 +233,7 @@ void NetDriver::reclaimTx(uint16_t pair) {
 bool NetDriver::send(const void* frame, size_t len, const NetHdr& hdr, uint16_t pair, uint64_t timeoutNs) {
   // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Automatic receive steering in multiqueue mode#3: transmitq1 until VQ_PAIRS_SET
   // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Automatic receive steering in multiqueue mode#4: never beyond virtqueue_pairs
+  if (ok()) dev_->poll();  // a device that asked for a reset meanwhile gets no more notifications
   if (!ok() || pair >= activePairs_ || len < kEthHdrBytes || len > maxFrame_) return false;
   const uint8_t base = hdr::gsoBase(hdr.gsoType);
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#3: no flags without CSUM

@@ -36,6 +36,8 @@ struct FakeNet {
   std::vector<test::FakeChain> txSeen, ctrlSeen;
   std::vector<std::vector<uint8_t>> txBytes;
   bool macAddrApplies = true, announceClears = true;
+  bool coalescingErr = false;                                   ///< answer VQ_GET with VIRTIO_NET_ERR
+  std::map<uint16_t, std::vector<uint8_t>> queueCoalescing;    ///< VQ_SET's 8 parameter bytes per queue
 
   explicit FakeNet(uint64_t netFeatures = kDefaultNet, uint32_t mmioVersion = 2, unsigned queues = 3) {
     core = &h.addMmio(std::make_unique<FakeVirtioMmio>(1, queues, mmioVersion)).core;
@@ -98,6 +100,18 @@ struct FakeNet {
         if (cmd.size() >= 2 && cmd[0] == ctrl::kClassMac && cmd[1] == ctrl::kMacAddrSet && macAddrApplies)
           std::copy(cmd.begin() + 2, cmd.begin() + 8, core->config.begin());
         if (cmd.size() >= 2 && cmd[0] == ctrl::kClassAnnounce && announceClears) set16(cfg::kStatus, cfg::kSLinkUp);
+        if (cmd.size() == 14 && cmd[0] == ctrl::kClassNotfCoal && cmd[1] == ctrl::kNotfCoalVqSet)
+          queueCoalescing[static_cast<uint16_t>(cmd[2] | cmd[3] << 8)].assign(cmd.begin() + 6, cmd.end());
+        if (cmd.size() == 6 && cmd[0] == ctrl::kClassNotfCoal && cmd[1] == ctrl::kNotfCoalVqGet) {
+          std::vector<uint8_t> answer{coalescingErr ? ctrl::kErr : ctrl::kOk};
+          auto& v = queueCoalescing[static_cast<uint16_t>(cmd[2] | cmd[3] << 8)];
+          v.resize(8);
+          answer.insert(answer.end(), v.begin(), v.end());
+          writeInto(c, answer.data(), static_cast<uint32_t>(answer.size()));
+          ring(q).complete(c.id, static_cast<uint32_t>(answer.size()));
+          core->raise(false, q);
+          continue;
+        }
         const uint8_t ack = ctrl::kOk;
         writeInto(c, &ack, 1);
         ring(q).complete(c.id, 1);
@@ -188,6 +202,124 @@ TEST(NetDriver, PutsMergedFramesBackTogether) {
   EXPECT_EQ(got, std::vector<uint8_t>(p.begin() + 12, p.end()));
   EXPECT_EQ(n->stats().mergedFrames, 1u);
   EXPECT_TRUE(f.log.empty());
+}
+
+// Few small mergeable buffers would not hold one MTU-sized packet together: the driver makes them larger.
+TEST(NetDriver, MergeableBuffersOfAQueueHoldAnMtuPacketTogether) {
+  FakeNet f;
+  NetDriverOptions o;
+  o.rxBufferSize = 512;
+  o.rxBuffers = 2;
+  auto n = f.open(o);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(f.rxHeld.size(), 2u);
+  const uint32_t mtuPacket = 12 + 1500 + 14 + 4;  // header, MTU, Ethernet header, VLAN tag
+  EXPECT_GE(2 * n->rxBufferSize(), mtuPacket);
+  EXPECT_LT(2 * (n->rxBufferSize() - 1), mtuPacket);  // no larger than needed
+  // with enough buffers the asked-for size stays
+  FakeNet g;
+  o.rxBuffers = 8;
+  auto m = g.open(o);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->rxBufferSize(), 512u);
+  EXPECT_TRUE(f.log.empty());
+  EXPECT_TRUE(g.log.empty());
+}
+
+// A control queue of two descriptors (no indirect descriptors): class, command and data go in one readable
+// descriptor, the ack in the other.
+TEST(NetDriver, CommandsFitAControlQueueOfTwo) {
+  FakeNet f;
+  f.core->queues[2].maxSize = 2;
+  auto n = f.open();
+  ASSERT_TRUE(n);
+  const Mac mc{0x01, 0x00, 0x5e, 0, 0, 1};
+  EXPECT_EQ(n->setMacTable({Mac{0x02, 1, 2, 3, 4, 5}}, {mc}), CtrlStatus::Ok);
+  ASSERT_EQ(f.ctrlSeen.size(), 1u);
+  const auto table = f.readable(f.ctrlSeen[0]);  // before the next command reuses the buffer
+  ASSERT_EQ(table.size(), 2u + 4 + 6 + 4 + 6);
+  EXPECT_EQ(table[0], ctrl::kClassMac);
+  EXPECT_EQ(table[1], ctrl::kMacTableSet);
+  EXPECT_EQ(table[2], 1);   // one unicast address
+  EXPECT_EQ(table[12], 1);  // one multicast address
+  EXPECT_EQ(n->setPromisc(true), CtrlStatus::Ok);
+  ASSERT_EQ(f.ctrlSeen.size(), 2u);
+  EXPECT_EQ(f.readable(f.ctrlSeen[1]), (std::vector<uint8_t>{ctrl::kClassRx, ctrl::kRxPromisc, 1}));
+  for (const auto& c : f.ctrlSeen) {
+    EXPECT_EQ(c.segs.size(), 2u);
+    EXPECT_TRUE(c.segs.back().writable);
+  }
+  EXPECT_TRUE(f.log.empty());
+}
+
+// Legacy framing needs a descriptor per part plus two: on a control queue of two such a command is not sent.
+TEST(NetDriver, LegacyCommandThatCannotBeFramedIsNotSent) {
+  FakeNet f(kDefaultNet, /*mmioVersion=*/1);
+  f.core->queues[2].maxSize = 2;
+  auto n = f.open();
+  ASSERT_TRUE(n);
+  EXPECT_FALSE(n->commandFits(1));
+  EXPECT_EQ(n->setPromisc(true), CtrlStatus::Failed);
+  EXPECT_TRUE(f.ctrlSeen.empty());
+  FakeNet g;  // modern: any command fits two descriptors
+  g.core->queues[2].maxSize = 2;
+  auto m = g.open();
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(m->commandFits(2));
+  EXPECT_TRUE(f.log.empty());
+}
+
+// The device set DEVICE_NEEDS_RESET (and said so): the driver sends nothing more to it.
+TEST(NetDriver, NoNotificationOnceTheDeviceNeedsReset) {
+  FakeNet f;
+  auto n = f.open();
+  ASSERT_TRUE(n);
+  unsigned notified = 0;
+  f.core->onNotify = [&notified](FakeVirtioCore&, uint16_t, uint32_t) { ++notified; };
+  f.core->status |= status::kDeviceNeedsReset;
+  f.core->raise(true, 0);
+  EXPECT_FALSE(n->send(std::vector<uint8_t>(60, 1)));
+  EXPECT_EQ(n->setPromisc(true), CtrlStatus::Failed);
+  EXPECT_EQ(notified, 0u);
+  EXPECT_EQ(n->device().state(), DeviceState::NeedsReset);
+}
+
+TEST(NetDriver, CoalescingCommandsAndTheirResult) {
+  FakeNet f(kDefaultNet | f::bit(f::kNotfCoal) | f::bit(f::kVqNotfCoal));
+  auto n = f.open();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->setCoalescing(/*transmit=*/true, 3, 30), CtrlStatus::Ok);
+  ASSERT_EQ(f.ctrlSeen.size(), 1u);
+  EXPECT_EQ(f.readable(f.ctrlSeen[0]), (std::vector<uint8_t>{ctrl::kClassNotfCoal, ctrl::kNotfCoalTxSet, 3, 0, 0, 0,
+                                                              30, 0, 0, 0}));
+  EXPECT_EQ(n->setQueueCoalescing(1, 7, 0x01020304), CtrlStatus::Ok);
+  uint32_t packets = 0, usecs = 0;
+  EXPECT_EQ(n->queueCoalescing(1, &packets, &usecs), CtrlStatus::Ok);
+  EXPECT_EQ(packets, 7u);
+  EXPECT_EQ(usecs, 0x01020304u);
+  // the result follows the ack in the same device-writable descriptor
+  EXPECT_EQ(f.ctrlSeen.back().writable, 9u);
+  // an ERR answer leaves the outputs alone
+  f.coalescingErr = true;
+  packets = usecs = 99;
+  EXPECT_EQ(n->queueCoalescing(1, &packets, &usecs), CtrlStatus::Err);
+  EXPECT_EQ(packets, 99u);
+  EXPECT_EQ(usecs, 99u);
+  // the control queue (2) is no transmit or receive queue: nothing sent
+  const size_t sent = f.ctrlSeen.size();
+  EXPECT_EQ(n->setQueueCoalescing(2, 1, 1), CtrlStatus::Failed);
+  EXPECT_EQ(f.ctrlSeen.size(), sent);
+  EXPECT_TRUE(f.log.empty());
+}
+
+TEST(NetDriver, CoalescingNeedsItsFeatures) {
+  FakeNet f;
+  auto n = f.open();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->setCoalescing(false, 1, 1), CtrlStatus::NotNegotiated);
+  EXPECT_EQ(n->setQueueCoalescing(0, 1, 1), CtrlStatus::NotNegotiated);
+  EXPECT_EQ(n->queueCoalescing(0, nullptr, nullptr), CtrlStatus::NotNegotiated);
+  EXPECT_TRUE(f.ctrlSeen.empty());
 }
 
 TEST(NetDriver, SendsHeaderAndFrame) {

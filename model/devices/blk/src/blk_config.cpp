@@ -154,7 +154,8 @@ bool BlkDevice::writeConfig(uint32_t off, const void* src, uint32_t len) {
                    {{"value", v}, {"negotiated", core_->negotiated()}});
     return false;
   }
-  // drivernormative:Device Types / Block Device / Device Operation#13: switching to writethrough leaves dirty data volatile (no implicit write-back here).
+  // Switching to writethrough leaves dirty data volatile (no implicit write-back here): only FLUSH makes it stable,
+  // which is why a driver may not take the switch for a commit (a driver-side rule the device cannot observe).
   writeback_ = v;
   return true;
 }

@@ -11,6 +11,13 @@ namespace vsim::model {
 
 namespace {
 constexpr size_t kChunk = 4096;  // bytes moved per step between a chain and a backend
+
+/// One injected backend failure is used up (kBackendErrorsUntilCleared never is); false when none is due.
+bool takeFailure(uint32_t& left) {
+  if (left == 0) return false;
+  if (left != ConsoleDevice::kBackendErrorsUntilCleared) --left;
+  return true;
+}
 }  // namespace
 
 void ConsoleDevice::hold(uint16_t q, const Chain& c, bool returnEmpty) {
@@ -79,17 +86,74 @@ ChainResult ConsoleDevice::handleTx(uint16_t q, const Chain& c) {
               "data transmitted on a console port the driver has not answered with PORT_OPEN", {{"port", port}});
     }
   }
-  uint8_t buf[kChunk];
-  uint64_t off = 0;
-  DeviceQueue* e = core_->engine(q);
-  while (e && off < c.readableBytes) {
-    const uint64_t n = e->readFromChain(c, off, buf, std::min<uint64_t>(sizeof buf, c.readableBytes - off));
-    if (n == 0) break;
-    emit(port, buf, n);
-    off += n;
+  // Output still waiting for a failing backend goes first: this buffer queues behind it (order kept).
+  dropStale(q);
+  if (!held_[q].empty() || !pt.unsent.empty()) {
+    hold(q, c, false);
+    return ChainResult::Deferred;
   }
-  stats_.txBytes += off;
+  uint64_t sent = 0;
+  if (!sendChain(port, core_->engine(q), c, sent)) {
+    hold(q, c, false);  // the backend refused: the buffer stays with the device until it takes the rest
+    held_[q].back().sent = sent;
+    return ChainResult::Deferred;
+  }
   return ChainResult::Done;
+}
+
+bool ConsoleDevice::tryOutput(uint32_t port, const uint8_t* data, size_t len) {
+  if (port < ports_.size() && ports_[port].backend && takeFailure(ports_[port].outputErrors)) {
+    ++stats_.backendOutputErrors;
+    return false;
+  }
+  emit(port, data, len);
+  return true;
+}
+
+bool ConsoleDevice::sendChain(uint32_t port, DeviceQueue* e, const Chain& c, uint64_t& sent) {
+  uint8_t buf[kChunk];
+  while (e && sent < c.readableBytes) {
+    const uint64_t n = e->readFromChain(c, sent, buf, std::min<uint64_t>(sizeof buf, c.readableBytes - sent));
+    if (n == 0) break;  // a failed DMA: the board puts the device into DEVICE_NEEDS_RESET
+    if (!tryOutput(port, buf, n)) return false;
+    sent += n;
+    stats_.txBytes += n;
+  }
+  return true;
+}
+
+void ConsoleDevice::emitEmergency(uint8_t ch) {
+  Port& p0 = ports_[0];
+  if (p0.unsent.empty() && tryOutput(0, &ch, 1)) return;
+  const size_t limit = p0.params.backend.bufferLimit;
+  if (p0.unsent.size() < limit) {
+    p0.unsent.push_back(static_cast<char>(ch));  // waits for the backend (flushUnsent), ahead of transmit data
+  } else {
+    ++stats_.droppedTxBytes;  // the same bound every backend keeps: counted, like a backend's own overflow
+  }
+}
+
+void ConsoleDevice::flushUnsent(uint32_t port) {
+  Port& pt = ports_[port];
+  if (pt.unsent.empty()) return;
+  if (!tryOutput(port, reinterpret_cast<const uint8_t*>(pt.unsent.data()), pt.unsent.size())) return;
+  pt.unsent.clear();
+}
+
+void ConsoleDevice::flushTx(uint32_t port) {
+  const uint32_t q = console::txQueue(port);
+  if (q >= held_.size() || held_[q].empty() || !ports_[port].unsent.empty()) return;
+  if (dropStale(static_cast<uint16_t>(q))) return;
+  DeviceQueue* e = core_->engine(static_cast<uint16_t>(q));
+  bool any = false;
+  while (!held_[q].empty()) {
+    Held& h = held_[q].front();
+    if (!sendChain(port, e, h.chain, h.sent)) break;  // still refused: retried at the next service()
+    core_->complete(static_cast<uint16_t>(q), h.chain, 0, /*signal=*/false);
+    held_[q].pop_front();
+    any = true;
+  }
+  if (any) core_->signalUsed(static_cast<uint16_t>(q));
 }
 
 void ConsoleDevice::emit(uint32_t port, const uint8_t* data, size_t len) {
@@ -137,6 +201,10 @@ void ConsoleDevice::deliver(uint32_t port) {
     if (!h.returnEmpty) {
       ConsoleBackend* b = ports_[port].backend.get();
       if (!canDeliver(port) || b->available() == 0) break;
+      if (takeFailure(ports_[port].inputErrors)) {
+        ++stats_.backendInputErrors;  // nothing read: the buffer stays held, the input stays in the backend
+        break;
+      }
       while (done < h.chain.writableBytes && b->available() != 0) {
         const size_t n = b->read(buf, static_cast<size_t>(std::min<uint64_t>(sizeof buf, h.chain.writableBytes - done)));
         const uint64_t w = e->writeToChain(h.chain, done, buf, n);
@@ -155,10 +223,12 @@ void ConsoleDevice::deliver(uint32_t port) {
 void ConsoleDevice::service() {
   for (Port& pt : ports_)
     if (pt.present && pt.backend) pt.backend->poll();
+  for (uint32_t p = 0; p < ports_.size(); ++p) flushUnsent(p);
   if (!driverLive()) return;
   const bool mp = multiportNegotiated();
   for (uint32_t p = 0; p < ports_.size(); ++p) {
     if (mp) announceHostOpen(p);
+    flushTx(p);
     deliver(p);
   }
   if (mp) flushControl();

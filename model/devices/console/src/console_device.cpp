@@ -116,7 +116,7 @@ bool ConsoleDevice::writeConfig(uint32_t off, const void* src, uint32_t len) {
   const uint8_t ch = static_cast<const uint8_t*>(src)[console::kCfgEmergWr - off];
   emerg_.push_back(static_cast<char>(ch));
   ++stats_.emergBytes;
-  emit(0, &ch, 1);
+  emitEmergency(ch);
   return true;
 }
 

@@ -87,6 +87,7 @@ bool ConsoleDevice::removePort(uint32_t port) {
     flushControl();
   }
   // Receive buffers the driver gave for this port stay held: they are used again if the port comes back.
+  stats_.droppedTxBytes += pt.unsent.size();  // emergency characters its failing backend never took: counted
   pt = Port{};
   return true;
 }
@@ -105,7 +106,17 @@ ConsolePortStatus ConsoleDevice::portStatus(uint32_t port) const {
   s.name = pt.params.name;
   const uint32_t q = console::rxQueue(port);
   if (q < held_.size()) s.heldBuffers = static_cast<uint32_t>(held_[q].size());
+  if (q + 1 < held_.size()) s.heldTxBuffers = static_cast<uint32_t>(held_[q + 1].size());
+  s.unsentBytes = static_cast<uint32_t>(pt.unsent.size());
   return s;
+}
+
+bool ConsoleDevice::injectBackendErrors(uint32_t port, uint32_t output, uint32_t input) {
+  if (port >= ports_.size() || !ports_[port].present) return false;
+  ports_[port].outputErrors = output;
+  ports_[port].inputErrors = input;
+  if (output == 0 && input == 0) service();  // healthy again: what waited goes out now
+  return true;
 }
 
 }  // namespace vsim::model

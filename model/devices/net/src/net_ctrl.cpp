@@ -1,4 +1,5 @@
 // NetDevice control queue: command shape, class / feature rules, and each command's effect.
+#include <algorithm>
 #include <cstring>
 
 #include "net_clauses.h"
@@ -34,6 +35,8 @@ ChainResult NetDevice::handleCtrl(DeviceCore& core, uint16_t q, const Chain& c, 
   e->readFromChain(c, 0, head, 2);
   uint8_t ack = ctrl::kErr;
   const uint64_t dataLen = c.readableBytes - 2;
+  ctrlWritable_ = static_cast<uint32_t>(std::min<uint64_t>(c.writableBytes, UINT32_MAX));
+  ctrlResult_.clear();
   if (dataLen > kMaxCtrlData) {
     ack = malformed(head[0], head[1], dataLen, q);
   } else {
@@ -42,8 +45,12 @@ ChainResult NetDevice::handleCtrl(DeviceCore& core, uint16_t q, const Chain& c, 
     ack = runCtrl(head[0], head[1], data, q);
   }
   ++(ack == ctrl::kOk ? stats_.ctrlOk : stats_.ctrlErr);
-  // The effect is in place before the buffer is used (the ack is the last thing the device writes).
-  written = static_cast<uint32_t>(e->writeToChain(c, 0, &ack, 1));
+  // A command-specific-result follows the ack (only with VIRTIO_NET_OK); the effect is in place before the buffer
+  // is used, and the ack is the last thing the device writes.
+  uint32_t resultBytes = 0;
+  if (ack == ctrl::kOk && !ctrlResult_.empty())
+    resultBytes = static_cast<uint32_t>(e->writeToChain(c, 1, ctrlResult_.data(), ctrlResult_.size()));
+  written = static_cast<uint32_t>(e->writeToChain(c, 0, &ack, 1)) + resultBytes;
   return ChainResult::Done;
 }
 
@@ -80,17 +87,7 @@ uint8_t NetDevice::runCtrl(uint8_t cls, uint8_t cmd, const std::vector<uint8_t>&
     }
     case ctrl::kClassMq: return ctrlMq(cmd, data, q);
     case ctrl::kClassGuestOffloads: return ctrlOffloads(cmd, data, q);
-    case ctrl::kClassNotfCoal:
-      if (cmd == ctrl::kNotfCoalTxSet || cmd == ctrl::kNotfCoalRxSet) {
-        // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#2: TX_SET / RX_SET need NOTF_COAL (never offered)
-        violate(clause::kNotfCoalNoFeature, "ctrl.notf_coal_without_feature",
-                "NOTF_COAL_TX_SET / RX_SET without VIRTIO_NET_F_NOTF_COAL", {{"command", cmd}}, q);
-      } else if (cmd == ctrl::kNotfCoalVqSet || cmd == ctrl::kNotfCoalVqGet) {
-        // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#3: VQ_SET / VQ_GET need VQ_NOTF_COAL (never offered)
-        violate(clause::kVqNotfCoalNoFeature, "ctrl.vq_notf_coal_without_feature",
-                "NOTF_COAL_VQ_SET / VQ_GET without VIRTIO_NET_F_VQ_NOTF_COAL", {{"command", cmd}}, q);
-      }
-      return ctrl::kErr;
+    case ctrl::kClassNotfCoal: return ctrlCoalescing(cmd, data, q);
     case ctrl::kClassHashTunnel:
       // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Inner Header Hash#1: HASH_TUNNEL_SET needs HASH_TUNNEL (never offered)
       if (cmd == 0)
@@ -223,6 +220,64 @@ uint8_t NetDevice::ctrlMq(uint8_t cmd, const std::vector<uint8_t>& data, uint16_
   activePairs_ = pairs;
   pairsSet_ = true;
   flows_.clear();
+  return ctrl::kOk;
+}
+
+uint8_t NetDevice::ctrlCoalescing(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q) {
+  const bool global = cmd == ctrl::kNotfCoalTxSet || cmd == ctrl::kNotfCoalRxSet;
+  const bool perQueue = cmd == ctrl::kNotfCoalVqSet || cmd == ctrl::kNotfCoalVqGet;
+  if (global && !has(f::kNotfCoal)) {
+    // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#2: TX_SET / RX_SET need NOTF_COAL
+    violate(clause::kNotfCoalNoFeature, "ctrl.notf_coal_without_feature",
+            "NOTF_COAL_TX_SET / RX_SET without VIRTIO_NET_F_NOTF_COAL", {{"command", cmd}}, q);
+    return ctrl::kErr;
+  }
+  if (perQueue && !has(f::kVqNotfCoal)) {
+    // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#3: VQ_SET / VQ_GET need VQ_NOTF_COAL
+    violate(clause::kVqNotfCoalNoFeature, "ctrl.vq_notf_coal_without_feature",
+            "NOTF_COAL_VQ_SET / VQ_GET without VIRTIO_NET_F_VQ_NOTF_COAL", {{"command", cmd}}, q);
+    return ctrl::kErr;
+  }
+  if (!global && !perQueue) return ctrl::kErr;  // an unknown command of the class
+  // struct virtio_net_ctrl_coal: le32 max_packets, le32 max_usecs (after le16 vq_index, le16 reserved per queue)
+  const size_t want = cmd == ctrl::kNotfCoalVqGet ? 4 : global ? 8 : 12;
+  if (data.size() != want) return malformed(ctrl::kClassNotfCoal, cmd, data.size(), q);
+  if (global) {
+    const Coalescing c{le32(data, 0), le32(data, 4)};
+    const QueueRole r = cmd == ctrl::kNotfCoalTxSet ? QueueRole::Tx : QueueRole::Rx;
+    (r == QueueRole::Tx ? txCoal_ : rxCoal_) = c;
+    for (uint16_t k = 0; k < coal_.size(); ++k)
+      if (role(k) == r) coal_[k] = c;
+    return ctrl::kOk;
+  }
+  // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#1: reserved (bytes 2..3) is ignored
+  const uint16_t vq = le16(data, 0);
+  const bool dataQueue = vq < core_->numQueues() && (role(vq) == QueueRole::Rx || role(vq) == QueueRole::Tx);
+  if (!dataQueue || !core_->queue(vq).enabled) {
+    // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#1: vq_index names an enabled transmit or receive queue
+    violate(clause::kNotfCoalVqIndex, "ctrl.notf_coal_vq_index",
+            "VQ_SET / VQ_GET names a queue that is not an enabled transmit or receive queue",
+            {{"command", cmd}, {"vq_index", vq}}, q);
+    // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#4: answered VIRTIO_NET_ERR
+    return ctrl::kErr;
+  }
+  if (cmd == ctrl::kNotfCoalVqGet) {
+    if (ctrlWritable_ < 1 + 8) {
+      // drivernormative:Basic Facilities of a Virtio Device / Message Framing#1 (nearest: the result needs its room after the ack)
+      violate(clause::kCtrlFraming, "ctrl.malformed", "VQ_GET without room for its result after the ack (nearest)",
+              {{"writable", ctrlWritable_}, {"needed", 9}}, q);
+      return ctrl::kErr;
+    }
+    const Coalescing& c = coal_[vq];
+    ctrlResult_.resize(8);
+    for (int i = 0; i < 4; ++i) {
+      ctrlResult_[i] = static_cast<uint8_t>(c.maxPackets >> (8 * i));
+      ctrlResult_[4 + i] = static_cast<uint8_t>(c.maxUsecs >> (8 * i));
+    }
+    return ctrl::kOk;
+  }
+  // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#3: the parameters can always be changed (never VIRTIO_NET_ERR for a valid VQ_SET)
+  coal_[vq] = Coalescing{le32(data, 4), le32(data, 8)};
   return ctrl::kOk;
 }
 

@@ -23,6 +23,7 @@ NetDevice::NetDevice(const NetParams& p, Backends b) : p_(p), b_(std::move(b)) {
   mac_ = p_.mac;
   held_.resize(numQueues());
   backlog_.resize(numQueues());
+  coal_.resize(numQueues());
   filter_.reset();
   if (b_.sw) port_ = b_.sw->attach(this, b_.portName);
 }
@@ -186,10 +187,17 @@ void NetDevice::onReset() {
   pairsSet_ = false;
   guestOffloads_ = 0;
   reportedRxBuffer_ = false;
+  // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#9: every coalescing parameter 0 after reset
+  txCoal_ = rxCoal_ = Coalescing{};
+  std::fill(coal_.begin(), coal_.end(), Coalescing{});
 }
 
 void NetDevice::onQueueReset(uint16_t q) {
   if (q >= held_.size()) return;
+  // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#5: a transmit queue re-enabled gets the TX_SET values (else 0)
+  // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#6: a receive queue the RX_SET values (else 0)
+  if (role(q) == QueueRole::Tx) coal_[q] = txCoal_;
+  else if (role(q) == QueueRole::Rx) coal_[q] = rxCoal_;
   held_[q].clear();
   backlogTotal_ -= backlog_[q].size();
   backlog_[q].clear();

@@ -27,6 +27,8 @@ uint64_t NetParams::offeredFeatures() const {
     if (ctrlMacAddr) o |= b(kCtrlMacAddr);
     if (guestAnnounce) o |= b(kGuestAnnounce);
     if (ctrlGuestOffloads) o |= b(kCtrlGuestOffloads);
+    if (notfCoal) o |= b(kNotfCoal);
+    if (vqNotfCoal) o |= b(kVqNotfCoal);
     if (mqPairs > 1) o |= b(kMq);
   }
   return o;

@@ -116,6 +116,10 @@ bool NetDevice::deliver(const NetFrame& in) {
     ++stats_.rxDroppedLinkDown;
     return false;
   }
+  if (takeBackendFailure(rxBackendErrors_)) {
+    ++stats_.rxDroppedBackend;  // lost by the backend before the device saw it
+    return false;
+  }
   if (in.data.size() < kEthHdrBytes || in.data.size() > NetParams::kMaxFrameBytes) {
     ++stats_.rxDroppedTooBig;
     return false;

@@ -62,6 +62,11 @@ ChainResult NetDevice::handleTx(DeviceCore& core, uint16_t q, const Chain& c) {
     ++stats_.txDroppedTooLong;  // cannot happen: the engine checked the buffers are guest memory
     return ChainResult::Done;
   }
+  if (auto bad = checkTxChecksumPrep(h, out.data)) {
+    violate(bad->clause, bad->kind, bad->message, std::move(bad->evidence), q);
+    ++stats_.txDroppedViolation;
+    return ChainResult::Done;
+  }
   // drivernormative:Device Types / Network Device / Device configuration layout#9: no packet over mtu (+ Ethernet header) without GSO
   if (has(f::kMtu) && hdr::gsoBase(h.gsoType) == hdr::kGsoNone && frameLen > maxFrameFor(p_.mtu, out.data)) {
     violate(clause::kTxOverMtu, "net.tx_over_mtu", "transmitted packet longer than the negotiated MTU allows",
@@ -75,6 +80,10 @@ ChainResult NetDevice::handleTx(DeviceCore& core, uint16_t q, const Chain& c) {
   }
   if (!linkUp_) {
     ++stats_.txDroppedLinkDown;
+    return ChainResult::Done;
+  }
+  if (takeBackendFailure(txBackendErrors_)) {
+    ++stats_.txDroppedBackend;  // a valid frame the backend lost: the buffer is still used (the device is done with it)
     return ChainResult::Done;
   }
   // devicenormative:Device Types / Network Device / Device configuration layout#6: forwarded whole, never fragmented

@@ -2,6 +2,7 @@
 #include "vsim/model/net_tx_check.h"
 
 #include "net_clauses.h"
+#include "vsim/model/net_frame.h"
 
 namespace vsim::model::net {
 
@@ -24,6 +25,22 @@ std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t f, bool hasNumB
   if (!on(f, f::kCsum) && h.flags != 0)
     return finding(clause::kTxFlagsNoCsum, "net.tx_flags_without_csum", "transmit flags set without VIRTIO_NET_F_CSUM",
                    h);
+  const uint8_t tunnel = h.gsoType & (hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6);
+  // The tunnel combinations below break a rule of their own besides the missing feature: the most specific is
+  // reported.
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#25: never both UDP tunnel bits
+  if (tunnel == (hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6))
+    return finding(clause::kTxTunnelBoth, "net.tx_tunnel_both_bits", "gso_type sets both UDP tunnel bits", h);
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#24: no tunnel bit with the deprecated GSO_UDP
+  if (tunnel && hdr::gsoBase(h.gsoType) == hdr::kGsoUdp)
+    return finding(clause::kTxTunnelUdp, "net.tx_tunnel_with_gso_udp", "gso_type sets a UDP tunnel bit with GSO_UDP", h);
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#46: no DATA_VALID with a tunnel bit
+  if (tunnel && (h.flags & hdr::kFDataValid))
+    return finding(clause::kTxTunnelDataValid, "net.tx_tunnel_data_valid", "DATA_VALID set with a UDP tunnel bit", h);
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#26: UDP_TUNNEL_CSUM only with a tunnel bit
+  if (!tunnel && (h.flags & hdr::kFUdpTunnelCsum))
+    return finding(clause::kTxTunnelCsumAlone, "net.tx_tunnel_csum_without_tunnel",
+                   "UDP_TUNNEL_CSUM set without a UDP tunnel bit in gso_type", h);
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#45: DATA_VALID and RSC_INFO are receive-only
   if (h.flags & (hdr::kFDataValid | hdr::kFRscInfo))
     return finding(clause::kTxRxOnlyFlags, "net.tx_receive_only_flags", "transmit header sets DATA_VALID or RSC_INFO",
@@ -76,6 +93,78 @@ std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t f, bool hasNumB
                        "csum_start + csum_offset point past the end of the packet", h);
     fnd.evidence.push_back({"frame_len", frameLen});
     return fnd;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+uint16_t be16(const std::vector<uint8_t>& f, size_t at) { return static_cast<uint16_t>(f[at] << 8 | f[at + 1]); }
+uint32_t sum16(const std::vector<uint8_t>& f, size_t at, size_t n, uint32_t sum = 0) {
+  for (size_t i = 0; i + 1 < n; i += 2) sum += be16(f, at + i);
+  if (n & 1) sum += uint32_t{f[at + n - 1]} << 8;
+  return sum;
+}
+uint16_t fold(uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(sum);
+}
+/// Ones' complement equality: 0x0000 and 0xffff are the same number.
+bool sameSum(uint16_t a, uint16_t b) { return a == b || (a == 0 && b == 0xffff) || (a == 0xffff && b == 0); }
+
+}  // namespace
+
+std::optional<TxFinding> checkTxChecksumPrep(const NetHdr& h, const std::vector<uint8_t>& f) {
+  if (!(h.flags & hdr::kFNeedsCsum)) return std::nullopt;
+  // Only what can be parsed is judged: Ethernet (optionally one VLAN tag), IPv4 without fragmentation or IPv6
+  // without extension headers, TCP or UDP right after it, the checksum asked for at that TCP / UDP checksum.
+  size_t l3 = kEthHdrBytes;
+  if (f.size() < l3 + 4) return std::nullopt;
+  uint16_t type = be16(f, 12);
+  if (type == kEtherTypeVlan) {
+    type = be16(f, 16);
+    l3 += kVlanTagBytes;
+  }
+  uint8_t proto = 0;
+  size_t l4 = 0, l4Len = 0;
+  uint32_t pseudo = 0;
+  bool ipv4 = false;
+  if (type == 0x0800 && f.size() >= l3 + 20 && (f[l3] >> 4) == 4) {
+    const size_t ihl = size_t{f[l3] & 0x0fu} * 4;
+    const size_t total = be16(f, l3 + 2);
+    if (ihl < 20 || total < ihl || l3 + total > f.size() || (be16(f, l3 + 6) & 0x3fff) != 0) return std::nullopt;
+    ipv4 = true;
+    proto = f[l3 + 9];
+    l4 = l3 + ihl;
+    l4Len = total - ihl;
+    pseudo = sum16(f, l3 + 12, 8);
+  } else if (type == 0x86dd && f.size() >= l3 + 40 && (f[l3] >> 4) == 6) {
+    proto = f[l3 + 6];
+    l4 = l3 + 40;
+    l4Len = be16(f, l3 + 4);
+    if (l4 + l4Len > f.size()) return std::nullopt;
+    pseudo = sum16(f, l3 + 8, 32);
+  } else {
+    return std::nullopt;
+  }
+  const size_t field = proto == 6 ? 16 : proto == 17 ? 6 : 0;
+  if (!field || h.csumStart != l4 || h.csumOffset != field || l4 + field + 2 > f.size()) return std::nullopt;
+  std::vector<Evidence> ev{{"csum_start", h.csumStart}, {"csum_offset", h.csumOffset}, {"protocol", proto}};
+  const bool gso = hdr::gsoBase(h.gsoType) != hdr::kGsoNone;
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#28: checksums before the one asked for are complete (the IPv4 header's)
+  if (ipv4 && !gso && fold(sum16(f, l3, size_t{f[l3] & 0x0fu} * 4)) != 0xffff)
+    return TxFinding{clause::kTxCsumPreceding, "net.tx_csum_ip_header_invalid",
+                     "NEEDS_CSUM with an IPv4 header whose checksum is not valid", std::move(ev)};
+  const uint16_t stored = be16(f, l4 + field);
+  const uint16_t withLength = fold(pseudo + proto + static_cast<uint32_t>(l4Len));
+  // (a segmentation request may leave the length out of the pseudo header: it changes per segment)
+  const bool ok = sameSum(stored, withLength) || (gso && sameSum(stored, fold(pseudo + proto)));
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#29: the stored checksum is the TCP / UDP pseudo-header sum
+  if (!ok) {
+    ev.push_back({"stored", stored});
+    ev.push_back({"pseudo_header_sum", withLength});
+    return TxFinding{clause::kTxCsumPseudo, "net.tx_csum_not_pseudo_header",
+                     "NEEDS_CSUM but the checksum field does not hold the pseudo-header sum", std::move(ev)};
   }
   return std::nullopt;
 }

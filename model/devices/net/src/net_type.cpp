@@ -53,6 +53,8 @@ NetParams netParamsFrom(const DeviceOptions& options, const std::string& name) {
   p.ctrlMacAddr = r.flag("ctrl_mac_addr", p.ctrlMacAddr);
   p.guestAnnounce = r.flag("guest_announce", p.guestAnnounce);
   p.ctrlGuestOffloads = r.flag("ctrl_guest_offloads", p.ctrlGuestOffloads);
+  p.notfCoal = r.flag("notf_coal", p.notfCoal);
+  p.vqNotfCoal = r.flag("vq_notf_coal", p.vqNotfCoal);
   p.mqPairs = static_cast<uint16_t>(r.u64("mq_pairs", p.mqPairs, 1, NetParams::kMaxPairs));
   p.queueSize = static_cast<uint16_t>(r.u64("queue_size", p.queueSize, 1, 32768));
   p.rxBacklog = static_cast<uint32_t>(r.u64("rx_backlog", p.rxBacklog, 0, 1u << 20));
@@ -61,6 +63,8 @@ NetParams netParamsFrom(const DeviceOptions& options, const std::string& name) {
   // devicenormative:Basic Facilities of a Virtio Device / Feature Bits#1: nothing offered without what it requires
   if (p.gso && !p.csum) bad(name, "gso", "needs csum=true (segmentation offloads require checksum offload)");
   if (p.mqPairs > 1 && !p.ctrlVq) bad(name, "mq_pairs", "more than one pair needs ctrl_vq=true (VIRTIO_NET_F_MQ requires it)");
+  if ((p.notfCoal || p.vqNotfCoal) && !p.ctrlVq)
+    bad(name, p.notfCoal ? "notf_coal" : "vq_notf_coal", "needs ctrl_vq=true (the coalescing commands use the control queue)");
   return p;
 }
 
@@ -91,6 +95,8 @@ DeviceTypeInfo netDeviceType() {
       {"ctrl_mac_addr", "true", "bool", "offer VIRTIO_NET_F_CTRL_MAC_ADDR (MAC_ADDR_SET)"},
       {"guest_announce", "true", "bool", "offer VIRTIO_NET_F_GUEST_ANNOUNCE (announce requests and their ack)"},
       {"ctrl_guest_offloads", "true", "bool", "offer VIRTIO_NET_F_CTRL_GUEST_OFFLOADS"},
+      {"notf_coal", "false", "bool", "offer VIRTIO_NET_F_NOTF_COAL (TX_SET / RX_SET coalescing parameters; needs ctrl_vq)"},
+      {"vq_notf_coal", "false", "bool", "offer VIRTIO_NET_F_VQ_NOTF_COAL (per-queue VQ_SET / VQ_GET; needs ctrl_vq)"},
       {"mq_pairs", "1", "queue pairs", "max_virtqueue_pairs (1..1024); above 1 offers VIRTIO_NET_F_MQ"},
       {"queue_size", "256", "descriptors", "largest queue size offered (1..32768)"},
       {"rx_backlog", "64", "frames", "frames kept while the driver has no receive buffer posted (then dropped)"},

@@ -1,5 +1,8 @@
 // Net device control queue: each command's effect, and one negative test per control-queue check.
+#include <stdexcept>
+
 #include "net_fixture.h"
+#include "vsim/model/net_type.h"
 
 namespace vsim::model::test {
 namespace {
@@ -313,6 +316,139 @@ TEST_F(NetCtrl, OffloadNotNegotiated) {
   expectOnly(
       "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Offloads State Configuration / Setting Offloads State#1",
       "ctrl.offload_not_negotiated");
+}
+
+}  // namespace
+}  // namespace vsim::model::test
+
+// ---- notification coalescing ----------------------------------------------------------------------------------
+
+namespace vsim::model::test {
+namespace {
+
+using namespace net;
+
+class NetCtrlCoal : public NetCtrl {
+ protected:
+  void SetUp() override {
+    NetParams p;
+    p.mqPairs = 2;  // queues 0..3, control queue 4
+    p.notfCoal = p.vqNotfCoal = true;
+    up(offeredNet(), p);
+  }
+  static std::vector<uint8_t> le(uint64_t v, size_t n) {
+    std::vector<uint8_t> b(n);
+    for (size_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+    return b;
+  }
+  static std::vector<uint8_t> coal(uint32_t packets, uint32_t usecs) {
+    auto a = le(packets, 4), b = le(usecs, 4);
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
+  static std::vector<uint8_t> vqSet(uint16_t vq, uint16_t reserved, uint32_t packets, uint32_t usecs) {
+    auto d = le(vq, 2), r = le(reserved, 2), c = coal(packets, usecs);
+    d.insert(d.end(), r.begin(), r.end());
+    d.insert(d.end(), c.begin(), c.end());
+    return d;
+  }
+  /// VQ_GET with `writable` bytes for the ack and the result; the ack, and the result read back.
+  uint8_t get(uint16_t vq, NetDevice::Coalescing* out, uint32_t writable = 9) {
+    const uint64_t h = alloc(2), d = alloc(4), w = alloc(writable);
+    const uint8_t hc[2] = {ctrl::kClassNotfCoal, ctrl::kNotfCoalVqGet};
+    mem.write(h, hc, 2);
+    const auto data = le(vq, 4);
+    mem.write(d, data.data(), 4);
+    const std::vector<uint8_t> poison(writable, 0xee);
+    mem.write(w, poison.data(), writable);
+    addChain(dev->ctrlQueue(), {{h, 2, false}, {d, 4, false}, {w, writable, true}});
+    kick(dev->ctrlQueue());
+    const auto back = readMem(w, writable);
+    if (out && writable >= 9) {
+      out->maxPackets = back[1] | back[2] << 8 | back[3] << 16 | uint32_t{back[4]} << 24;
+      out->maxUsecs = back[5] | back[6] << 8 | back[7] << 16 | uint32_t{back[8]} << 24;
+    }
+    return back[0];
+  }
+  using C = NetDevice::Coalescing;
+};
+
+TEST_F(NetCtrlCoal, TxAndRxSetApplyToEveryQueueOfTheirKind) {
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalTxSet, coal(10, 20)), ctrl::kOk);
+  EXPECT_EQ(dev->coalescing(1), (C{10, 20}));
+  EXPECT_EQ(dev->coalescing(3), (C{10, 20}));
+  EXPECT_EQ(dev->coalescing(0), (C{0, 0}));
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalRxSet, coal(5, 6)), ctrl::kOk);
+  EXPECT_EQ(dev->coalescing(0), (C{5, 6}));
+  EXPECT_EQ(dev->coalescing(2), (C{5, 6}));
+  EXPECT_EQ(dev->coalescing(4), (C{0, 0}));  // the control queue has none
+  expectClean();
+}
+
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#1
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#3
+TEST_F(NetCtrlCoal, VqSetThenGetWithReservedIgnored) {
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalVqSet, vqSet(2, 0xbeef, 7, 8)), ctrl::kOk);
+  C got;
+  EXPECT_EQ(get(2, &got), ctrl::kOk);
+  EXPECT_EQ(got, (C{7, 8}));
+  EXPECT_EQ(dev->coalescing(0), (C{0, 0}));  // the other receive queue keeps its own
+  // the last command wins, whichever it was
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalRxSet, coal(1, 2)), ctrl::kOk);
+  EXPECT_EQ(get(2, &got), ctrl::kOk);
+  EXPECT_EQ(got, (C{1, 2}));
+  expectClean();
+}
+
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#1
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#4
+TEST_F(NetCtrlCoal, VqIndexNotAnEnabledDataQueue) {
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalVqSet, vqSet(4, 0, 1, 1)), ctrl::kErr);  // control queue
+  EXPECT_EQ(get(9, nullptr), ctrl::kErr);                                                        // no such queue
+  core->resetQueue(3);  // transmitq2 not enabled any more
+  EXPECT_EQ(get(3, nullptr), ctrl::kErr);
+  expectOnly("drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#1",
+             "ctrl.notf_coal_vq_index");
+  EXPECT_EQ(log.size(), 3u);
+}
+
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#5
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#6
+TEST_F(NetCtrlCoal, ReenabledQueueGetsTheKindWideValues) {
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalTxSet, coal(3, 30)), ctrl::kOk);
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalVqSet, vqSet(1, 0, 99, 99)), ctrl::kOk);
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalVqSet, vqSet(0, 0, 55, 55)), ctrl::kOk);
+  core->resetQueue(1);
+  EXPECT_EQ(dev->coalescing(1), (C{3, 30}));  // TX_SET's values
+  core->resetQueue(0);
+  EXPECT_EQ(dev->coalescing(0), (C{0, 0}));   // no RX_SET: 0
+  expectClean();
+}
+
+// covers: devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#9
+TEST_F(NetCtrlCoal, ResetZeroesEveryParameter) {
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalTxSet, coal(3, 30)), ctrl::kOk);
+  EXPECT_EQ(command(ctrl::kClassNotfCoal, ctrl::kNotfCoalRxSet, coal(4, 40)), ctrl::kOk);
+  core->writeStatus(0);
+  for (uint16_t q = 0; q < 5; ++q) EXPECT_EQ(dev->coalescing(q), (C{0, 0})) << q;
+  bringUp(offeredNet());
+  core->resetQueue(1);
+  EXPECT_EQ(dev->coalescing(1), (C{0, 0}));  // the TX_SET of before the reset is gone too
+  expectClean();
+}
+
+// covers: drivernormative:Basic Facilities of a Virtio Device / Message Framing#1
+TEST_F(NetCtrlCoal, VqGetWithoutRoomForTheResult) {
+  EXPECT_EQ(get(0, nullptr, /*writable=*/1), ctrl::kErr);
+  expectOnly("drivernormative:Basic Facilities of a Virtio Device / Message Framing#1", "ctrl.malformed");
+}
+
+TEST(NetCoalOptions, NeedControlQueue) {
+  NetParams p;
+  p.notfCoal = true;
+  EXPECT_TRUE(p.offeredFeatures() & (uint64_t{1} << f::kNotfCoal));
+  EXPECT_THROW(netParamsFrom({{"notf_coal", "true"}, {"ctrl_vq", "false"}}, "n"), std::invalid_argument);
+  EXPECT_NO_THROW(netParamsFrom({{"vq_notf_coal", "true"}}, "n"));
 }
 
 }  // namespace

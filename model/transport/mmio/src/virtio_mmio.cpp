@@ -41,6 +41,11 @@ VirtioMmioDevice::VirtioMmioDevice(DeviceCore& core, InterruptFabric* fabric, co
     : core_(core), fabric_(fabric), p_(params), guestPageSize_(params.legacyPageSize) {
   if (p_.version != mmio::kVersionLegacy && p_.version != mmio::kVersionModern)
     throw std::invalid_argument("VirtioMmioParams::version must be 1 (legacy) or 2 (modern)");
+  if (p_.faultInterruptStatusBits & (mmio::kIntUsedBuffer | mmio::kIntConfigChange))
+    throw std::invalid_argument("VirtioMmioParams::faultInterruptStatusBits must leave bits 0 and 1 alone");
+  // devicenormative:Reserved Feature Bits#10: VIRTIO_F_SR_IOV is never offered here (not a PCI device).
+  if (feat::has(core_.offeredFeatures(), feat::kSrIov))
+    throw std::invalid_argument("a virtio-mmio device must not offer VIRTIO_F_SR_IOV");
   qregs_.resize(core_.numQueues());
   for (auto& q : qregs_) q.align = p_.legacyQueueAlign;
   core_.setLegacy(legacy());
@@ -246,7 +251,7 @@ uint32_t VirtioMmioDevice::readReg(uint32_t off) {
       return q->ready ? 1 : 0;
     case mmio::kInterruptStatus:
       isrSeen_ = isr_;
-      return isr_;
+      return isr_ ? isr_ | p_.faultInterruptStatusBits : 0;  // fault injection only when configured
     case mmio::kStatus: return core_.readStatus();
     case mmio::kShmLenLow:
     case mmio::kShmLenHigh:
@@ -315,6 +320,11 @@ void VirtioMmioDevice::writeReg(uint32_t off, uint32_t v) {
         violate("drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#13",
                 "mmio.driver_features_before_select", "DriverFeatures written before any write to DriverFeaturesSel",
                 {{"select", driverFeaturesSel_}, {"value", v}});
+      }
+      if (!legacy() && driverFeaturesSel_ == feat::kSrIov / 32 && ((v >> (feat::kSrIov % 32)) & 1u)) {
+        // drivernormative:Reserved Feature Bits#10: a virtio-mmio device is no PCI device, VIRTIO_F_SR_IOV is never accepted.
+        violate("drivernormative:Reserved Feature Bits#10", "mmio.sr_iov_accepted",
+                "driver accepted VIRTIO_F_SR_IOV from a virtio-mmio device", {{"select", driverFeaturesSel_}, {"value", v}});
       }
       core_.writeDriverFeatures(driverFeaturesSel_, v);
       return;
@@ -515,7 +525,7 @@ void VirtioMmioDevice::raise(IrqKind kind, uint16_t queue) {
 }
 
 void VirtioMmioDevice::updateLine() {
-  // devicenormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#4: only the two defined event bits are ever set, so the line follows them exactly.
+  // devicenormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#4: only the two defined event bits are ever set (faultInterruptStatusBits aside), so the line follows them exactly.
   const bool level = isr_ != 0;
   if (level == line_) return;
   line_ = level;

@@ -809,5 +809,45 @@ TEST_F(MmioTest, InterruptAckWithoutReadingStatus) {
   expectOnly(kNotif1, "mmio.interrupt_ack_without_status_read");
 }
 
+
+// covers: drivernormative:Reserved Feature Bits#10
+TEST_F(MmioTest, SrIovAccepted) {
+  make();
+  probe();
+  wr(R::kStatus, status::kAcknowledge);
+  wr(R::kStatus, status::kAcknowledge | status::kDriver);
+  wr(R::kDriverFeaturesSel, 1);
+  wr(R::kDriverFeatures, 1u | (1u << (feat::kSrIov - 32)));  // VERSION_1 and SR_IOV
+  expectOnly("drivernormative:Reserved Feature Bits#10", "mmio.sr_iov_accepted");
+}
+
+TEST_F(MmioTest, SrIovNeverOffered) {
+  CoreOptions co;
+  co.ringFeatures = DeviceCore::kDefaultRingFeatures | feat::bit(feat::kSrIov);
+  DeviceCore c(rng, mem, log, co);
+  EXPECT_THROW(VirtioMmioDevice(c, &fab, VirtioMmioParams{}), std::invalid_argument);
+}
+
+// Fault injection: undefined InterruptStatus bits appear only with a pending event, and ACKing them is reported.
+TEST_F(MmioTest, FaultInterruptStatusBits) {
+  VirtioMmioParams bad;
+  bad.faultInterruptStatusBits = R::kIntUsedBuffer;
+  core = std::make_unique<DeviceCore>(rng, mem, log);
+  EXPECT_THROW(VirtioMmioDevice(*core, &fab, bad), std::invalid_argument);
+  dev.reset();
+  VirtioMmioParams p;
+  p.interruptLine = kLine;
+  p.faultInterruptStatusBits = 0x4;
+  dev = std::make_unique<VirtioMmioDevice>(*core, &fab, p);
+  bringUp();
+  EXPECT_EQ(rd(R::kInterruptStatus), 0u);
+  splitPost(kDesc, kAvail, 8, 0, kBuf, 8);
+  wr(R::kQueueNotify, 0);
+  EXPECT_EQ(rd(R::kInterruptStatus), R::kIntUsedBuffer | 0x4u);
+  wr(R::kInterruptAck, R::kIntUsedBuffer);
+  EXPECT_EQ(rd(R::kInterruptStatus), 0u);
+  expectClean();
+}
+
 }  // namespace
 }  // namespace vsim::model

@@ -109,6 +109,17 @@ VirtioPciDevice::VirtioPciDevice(DeviceCore& core, const VirtioPciParams& params
   const bool modern = p_.personality != PciPersonality::Legacy;
   const bool legacyBar = p_.personality != PciPersonality::Modern || p_.legacyTrap;
   if (p_.legacyTrap && p_.personality != PciPersonality::Modern) bad("legacy_trap is for the Modern personality");
+  if (!modern && (p_.decoyCaps || p_.capLenPadding || p_.structureLengthPadding || p_.vendorDataId || p_.sriovTotalVfs))
+    bad("decoy_caps, cap_len_padding, structure_length_padding, vendor_data_id and sriov_total_vfs need the modern "
+        "interface");
+  if (p_.capLenPadding > 16) bad("cap_len_padding must be 0..16");
+  if (p_.vendorDataId == pci::kVendorRedHatQumranet)
+    // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Vendor data capability#1: never 0x1AF4.
+    bad("vendor_data_id must not be 0x1af4");
+  if (p_.vendorDataLen > 64) bad("vendor_data_len must be 0..64");
+  // devicenormative:Reserved Feature Bits#10: VIRTIO_F_SR_IOV is offered only by a function with an SR-IOV capability.
+  if (feat::has(core_.offeredFeatures(), feat::kSrIov) && p_.sriovTotalVfs == 0)
+    bad("VIRTIO_F_SR_IOV is offered but sriov_total_vfs is 0 (no SR-IOV capability)");
   core_.setLegacy(false);
   notificationDataOffered_ = feat::has(core_.offeredFeatures(), feat::kNotificationData);
 
@@ -148,7 +159,8 @@ VirtioPciDevice::~VirtioPciDevice() { core_.setIrqSink(nullptr); }
 uint16_t VirtioPciDevice::addVirtioCap(uint8_t type, uint8_t bar, uint32_t offset, uint32_t length, uint8_t extra) {
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / Virtio Structure PCI Capabilities#1: cap_len
   // counts the whole structure including its extra fields.
-  const uint8_t capLen = static_cast<uint8_t>(sizeof(pci::VirtioPciCap) + extra);
+  // cap_len_padding: trailing bytes the driver must accept (cap_len may count padding).
+  const uint8_t capLen = static_cast<uint8_t>(sizeof(pci::VirtioPciCap) + extra + p_.capLenPadding);
   const uint16_t c = addCapability(pci::kCapIdVendor, capLen);
   cfgPut8(c + offsetof(pci::VirtioPciCap, capLen), capLen);
   cfgPut8(c + offsetof(pci::VirtioPciCap, cfgType), type);
@@ -171,30 +183,32 @@ void VirtioPciDevice::buildModern() {
   };
   Layout& L = layout_;
   L.modernBar = p_.modernBar;
+  const uint32_t pad = p_.structureLengthPadding;  // declared (and decoded) beyond each structure
   // Every structure starts on a region_stride boundary (a power of two >= 64), which meets:
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Common configuration structure layout#1: common cfg offset 4-byte aligned;
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Device-specific configuration#1: device cfg offset 4-byte aligned;
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Notification capability#2 and #8: notify offset 2- and 4-byte aligned.
-  L.commonOff = place(pci::common::kSize);
+  L.commonOff = place(uint64_t{pci::common::kSize} + pad);
   L.commonLen = pci::common::kSize;
-  L.isrOff = place(4);
+  L.isrOff = place(std::max<uint64_t>(4, 1ull + pad));
   L.isrLen = 1;
   const uint32_t cfgSize = core_.configSize();
   if (cfgSize) {
-    L.deviceOff = place(cfgSize);
+    L.deviceOff = place(uint64_t{cfgSize} + pad);
     L.deviceLen = cfgSize;
   }
   const uint32_t m = p_.notifyOffMultiplier;
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Notification capability#9: at least 4 bytes (so also #4's 2 bytes), for every possible configuration.
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Notification capability#11: for each queue q (queue_notify_off = q) the length covers q * multiplier + 4 (so also #6's + 2).
   L.notifyLen = static_cast<uint32_t>(std::max<uint64_t>(4, (n ? n - 1u : 0u) * uint64_t{m} + 4));
-  L.notifyOff = place(L.notifyLen);
+  L.notifyOff = place(uint64_t{L.notifyLen} + pad);
   L.notifyOffMultiplier = m;
+  if (p_.decoyCaps) L.decoyOff = place(0x40);  // a slot nothing is mapped at: decode errors
 
-  modernMap_.add(L.commonOff, L.commonLen, windows_[0].get(), "common");
-  modernMap_.add(L.isrOff, 4, windows_[1].get(), "isr");
-  if (L.deviceLen) modernMap_.add(L.deviceOff, L.deviceLen, windows_[2].get(), "device_cfg");
-  modernMap_.add(L.notifyOff, L.notifyLen, windows_[3].get(), "notify");
+  modernMap_.add(L.commonOff, L.commonLen + pad, windows_[0].get(), "common");
+  modernMap_.add(L.isrOff, std::max(4u, 1u + pad), windows_[1].get(), "isr");
+  if (L.deviceLen) modernMap_.add(L.deviceOff, L.deviceLen + pad, windows_[2].get(), "device_cfg");
+  modernMap_.add(L.notifyOff, L.notifyLen + pad, windows_[3].get(), "notify");
 
   if (p_.msix && p_.msixBar == p_.modernBar) {
     const uint16_t vectors = p_.msixVectors ? p_.msixVectors : static_cast<uint16_t>(std::max<unsigned>(2, n + 1u));
@@ -211,16 +225,19 @@ void VirtioPciDevice::buildModern() {
 
   // Capability order: common, notify, ISR, device, PCI cfg access; one of each, so the preference order of
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / Virtio Structure PCI Capabilities#3 holds trivially.
+  if (p_.decoyCaps) buildDecoyCaps(L.decoyOff);
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Common configuration structure layout#2: at least one common configuration capability.
-  L.commonCap = addVirtioCap(pci::kCapCommonCfg, p_.modernBar, L.commonOff, L.commonLen, 0);
+  L.commonCap = addVirtioCap(pci::kCapCommonCfg, p_.modernBar, L.commonOff, L.commonLen + pad, 0);
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Notification capability#1.
-  L.notifyCap = addVirtioCap(pci::kCapNotifyCfg, p_.modernBar, L.notifyOff, L.notifyLen, 4);
+  L.notifyCap = addVirtioCap(pci::kCapNotifyCfg, p_.modernBar, L.notifyOff, L.notifyLen + pad, 4);
   cfgPut32(L.notifyCap + offsetof(pci::VirtioPciNotifyCap, notifyOffMultiplier), m);
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / ISR status capability#1.
-  L.isrCap = addVirtioCap(pci::kCapIsrCfg, p_.modernBar, L.isrOff, L.isrLen, 0);
-  if (L.deviceLen) L.deviceCap = addVirtioCap(pci::kCapDeviceCfg, p_.modernBar, L.deviceOff, L.deviceLen, 0);
+  L.isrCap = addVirtioCap(pci::kCapIsrCfg, p_.modernBar, L.isrOff, L.isrLen + pad, 0);
+  if (L.deviceLen) L.deviceCap = addVirtioCap(pci::kCapDeviceCfg, p_.modernBar, L.deviceOff, L.deviceLen + pad, 0);
   // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / PCI configuration access capability#1: bar, offset and length start at 0; the driver programs them.
   L.pciCfgCap = addVirtioCap(pci::kCapPciCfg, 0, 0, 0, 4);
+  if (p_.vendorDataId) buildVendorDataCap();
+  if (p_.sriovTotalVfs) buildSriov();
 }
 
 void VirtioPciDevice::buildLegacyBar(bool trap) {
@@ -266,6 +283,7 @@ void VirtioPciDevice::buildMsix() {
 std::string VirtioPciDevice::capName(uint16_t capOff) const {
   for (const auto& c : vcaps_) {
     if (c.off != capOff) continue;
+    if (c.decoy) return "virtio_decoy_cap";
     switch (c.type) {
       case pci::kCapCommonCfg: return "virtio_common_cap";
       case pci::kCapNotifyCfg: return "virtio_notify_cap";
@@ -275,6 +293,8 @@ std::string VirtioPciDevice::capName(uint16_t capOff) const {
       default: return "virtio_cap";
     }
   }
+  if (capOff && capOff == layout_.vendorDataCap) return "virtio_vendor_data_cap";
+  if (capOff && capOff == layout_.pcieCap) return "pcie_cap";
   return PciEndpoint::capName(capOff);
 }
 
@@ -403,6 +423,7 @@ void VirtioPciDevice::onFunctionReset() {
   fenced_ = false;
   trapReported_ = false;
   awaitZeroStatusRead_ = false;
+  resetOptionalCaps();
   if (p_.personality == PciPersonality::Transitional) setMode(Mode::Undecided);
 }
 
@@ -442,6 +463,7 @@ uint16_t VirtioPciDevice::mapVector(uint16_t v, const char* field) {
 // PCI configuration space: capability protection and the PCI configuration access capability
 
 bool VirtioPciDevice::cfgWriteHook(uint16_t off, uint32_t value, unsigned len) {
+  if (optionalCapWrite(off, value, len)) return true;
   for (const auto& c : vcaps_) {
     if (off + len <= c.off || off >= c.off + c.len) continue;
     if (c.type != pci::kCapPciCfg) {
@@ -476,6 +498,7 @@ bool VirtioPciDevice::cfgWriteHook(uint16_t off, uint32_t value, unsigned len) {
 }
 
 void VirtioPciDevice::beforeCfgRead(uint16_t off, unsigned len) {
+  optionalCapRead(off, len);
   const uint16_t c = layout_.pciCfgCap;
   if (!c) return;
   const uint16_t data = static_cast<uint16_t>(c + offsetof(pci::VirtioPciCfgCap, pciCfgData));
@@ -485,7 +508,7 @@ void VirtioPciDevice::beforeCfgRead(uint16_t off, unsigned len) {
 
 bool VirtioPciDevice::insideVirtioStructure(uint8_t bar, uint32_t off, uint32_t len) const {
   for (const auto& c : vcaps_)
-    if (c.type != pci::kCapPciCfg && c.bar == bar && off >= c.offset && len <= c.length && off - c.offset <= c.length - len)
+    if (c.type != pci::kCapPciCfg && !c.decoy && c.bar == bar && off >= c.offset && len <= c.length && off - c.offset <= c.length - len)
       return true;
   return false;
 }

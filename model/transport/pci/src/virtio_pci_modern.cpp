@@ -81,7 +81,9 @@ const char* commonFieldName(uint32_t off) {
 bool VirtioPciDevice::winRead(Win w, uint64_t off, void* data, unsigned len) {
   if (len != 1 && len != 2 && len != 4 && len != 8) return false;
   switch (w) {
-    case Win::Common: return commonRead(static_cast<uint32_t>(off), data, len);
+    case Win::Common:
+      if (off >= cc::kSize) return paddingRead(data, len);
+      return commonRead(static_cast<uint32_t>(off), data, len);
     case Win::Isr: {
       if (!admitModern(false)) return false;
       if (off != 0) {  // padding after the one-byte ISR field
@@ -96,7 +98,9 @@ bool VirtioPciDevice::winRead(Win w, uint64_t off, void* data, unsigned len) {
       *static_cast<uint8_t*>(data) = readIsr();
       return true;
     }
-    case Win::Device: return deviceCfgAccess(static_cast<uint32_t>(off), data, len, false);
+    case Win::Device:
+      if (off >= core_.configSize()) return paddingRead(data, len);
+      return deviceCfgAccess(static_cast<uint32_t>(off), data, len, false);
     case Win::Notify:
       if (!admitModern(false)) return false;
       std::memset(data, 0, len);  // write-only: reads return 0
@@ -118,14 +122,24 @@ bool VirtioPciDevice::winRead(Win w, uint64_t off, void* data, unsigned len) {
 bool VirtioPciDevice::winWrite(Win w, uint64_t off, const void* data, unsigned len) {
   if (len != 1 && len != 2 && len != 4 && len != 8) return false;
   switch (w) {
-    case Win::Common: return commonWrite(static_cast<uint32_t>(off), data, len);
+    case Win::Common:
+      if (off >= cc::kSize) return admitModern(false);  // structure_length_padding: writes ignored
+      return commonWrite(static_cast<uint32_t>(off), data, len);
     case Win::Isr: return admitModern(false);  // read-only: writes ignored
-    case Win::Device: return deviceCfgAccess(static_cast<uint32_t>(off), const_cast<void*>(data), len, true);
+    case Win::Device:
+      if (off >= core_.configSize()) return admitModern(false);  // structure_length_padding: writes ignored
+      return deviceCfgAccess(static_cast<uint32_t>(off), const_cast<void*>(data), len, true);
     case Win::Notify: return notifyWrite(static_cast<uint32_t>(off), data, len);
     case Win::Legacy: return legacyWrite(static_cast<uint32_t>(off), data, len);
     case Win::Trap: return trapWrite(static_cast<uint32_t>(off), data, len);
   }
   return false;
+}
+
+bool VirtioPciDevice::paddingRead(void* data, unsigned len) {
+  if (!admitModern(false)) return false;
+  std::memset(data, 0, len);
+  return true;
 }
 
 std::string VirtioPciDevice::winName(Win w, uint64_t off) const {
@@ -383,6 +397,7 @@ void VirtioPciDevice::writeStatusModern(uint8_t v) {
   }
   if ((v & status::kDriverOk) && !(core_.status() & status::kDriverOk)) checkVectorsVerified();
   core_.writeStatus(v);
+  noteFeaturesAccepted();
 }
 
 void VirtioPciDevice::commonFieldWrite(uint32_t unit, uint32_t v) {
@@ -397,7 +412,10 @@ void VirtioPciDevice::commonFieldWrite(uint32_t unit, uint32_t v) {
   switch (unit) {
     case cc::kDeviceFeatureSelect: dfSelect_ = v; return;
     case cc::kDriverFeatureSelect: gfSelect_ = v; return;
-    case cc::kDriverFeature: core_.writeDriverFeatures(gfSelect_, v); return;
+    case cc::kDriverFeature:
+      checkSrIovAccepted(gfSelect_, v);
+      core_.writeDriverFeatures(gfSelect_, v);
+      return;
     case cc::kConfigMsixVector:
       configVector_ = mapVector(static_cast<uint16_t>(v), "config_msix_vector");
       configVectorUnverified_ = v != pci::kNoVector;

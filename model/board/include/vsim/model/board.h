@@ -11,6 +11,7 @@
 #include "vsim/model/board_backend.h"
 #include "vsim/model/cpu_port.h"
 #include "vsim/model/device_registry.h"
+#include "vsim/model/functional_cpu.h"
 #include "vsim/model/platform.h"
 #include "vsim/model/rng_device.h"
 #include "vsim/model/timing_params.h"
@@ -71,7 +72,23 @@ class Board final : public BoardBackend, private BusObserver, private BoardConte
   const std::string& deviceName(size_t i) const;
   TransportKind deviceTransport(size_t i) const;
   /// The CPU as a plain C++ object (no SystemC): accesses cost their latency on the board clock.
-  CpuPort& functionalCpu();
+  FunctionalCpu& functionalCpu();
+
+  /// @name DMA faults: host-side fault injection on one device's DMA path (the CPU's view of RAM is not affected)
+  /// @{
+  /// The next `count` DMA accesses (and reachability checks) of device i that touch [gpa, gpa+len) fail as if the
+  /// memory were not there (GuestMemory::kFaultUntilCleared: all of them until clearDmaFaults()). A device whose
+  /// DMA failed enters DEVICE_NEEDS_RESET; each failure is traced ("dma_fault") and logged. False when the window
+  /// is empty, wraps or count is 0.
+  bool injectDmaFault(size_t i, uint64_t gpa, uint64_t len, uint32_t count = 1);
+  /// Disarm device i's windows.
+  void clearDmaFaults(size_t i);
+  /// Device i's DMA path: its own view of guest RAM, with the armed windows and the failure count.
+  const GuestMemory& deviceMemory(size_t i) const;
+  /// The accesses a window failed for device i, oldest first (the first kMaxDmaFaultLog are kept).
+  const std::vector<DmaFaultHit>& dmaFaultLog(size_t i) const;
+  static constexpr size_t kMaxDmaFaultLog = 4096;
+  /// @}
   /// Write the VCD (if configured) and flush the trace. Also done by the destructor.
   void finish();
 
@@ -95,6 +112,7 @@ class Board final : public BoardBackend, private BusObserver, private BoardConte
   void onAccess(Space space, uint64_t addr, unsigned len, uint64_t value, bool write, const std::string& targetName,
                 const std::string& regName) override;
   void buildDevice(const DeviceSpec& spec, size_t index);
+  void onDmaFault(Device& d, const DmaFaultHit& hit);
   // BoardContext
   std::shared_ptr<void> shared(const std::string& key, const std::function<std::shared_ptr<void>()>& make) override;
   uint64_t nowPs() const override { return clock_.nowPs; }
@@ -109,7 +127,7 @@ class Board final : public BoardBackend, private BusObserver, private BoardConte
   TraceWriter trace_;
   VcdWriter vcd_;
   std::vector<std::unique_ptr<Device>> devices_;
-  std::unique_ptr<CpuPort> fcpu_;
+  std::unique_ptr<FunctionalCpu> fcpu_;
   std::function<void()> irqCb_;
   uint64_t lastLevels_ = 0;
   std::vector<int> lineSignals_;

@@ -132,6 +132,7 @@ class BlkDriver {
     uint64_t data = 0;    ///< bounce buffer, maxTransferBytes
     uint64_t segs = 0;    ///< DISCARD / WRITE_ZEROES / SECURE_ERASE segment table
     uint32_t segCap = 0;  ///< segments the table holds
+    uint64_t stage = 0;   ///< two-descriptor requests: header + readable data, or writable data + status, contiguous
     bool outstanding = false;
   };
   uint16_t pick(int queue);
@@ -147,6 +148,9 @@ class BlkDriver {
   BlkDriverOptions bo_;
   std::vector<Slot> slots_;
   uint32_t segBytes_ = 0, maxSegs_ = 0, maxReq_ = 0;
+  /// Chains may only be two descriptors long (queue size 2): every request is one readable and one writable
+  /// descriptor, staged through Slot::stage.
+  bool twoDescriptors_ = false;
   uint16_t next_ = 0;
   bool ok_ = false;
   Stats stats_;

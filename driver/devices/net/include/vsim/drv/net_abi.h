@@ -14,6 +14,7 @@ constexpr unsigned kGuestTso4 = 7, kGuestTso6 = 8, kGuestEcn = 9, kGuestUfo = 10
 constexpr unsigned kHostTso4 = 11, kHostTso6 = 12, kHostEcn = 13, kHostUfo = 14;
 constexpr unsigned kMrgRxbuf = 15, kStatus = 16, kCtrlVq = 17, kCtrlRx = 18, kCtrlVlan = 19, kCtrlRxExtra = 20;
 constexpr unsigned kGuestAnnounce = 21, kMq = 22, kCtrlMacAddr = 23;
+constexpr unsigned kVqNotfCoal = 52, kNotfCoal = 53;
 constexpr unsigned kGuestUso4 = 54, kGuestUso6 = 55, kHostUso = 56, kRscExt = 61, kSpeedDuplex = 63;
 constexpr uint64_t bit(unsigned n) { return uint64_t{1} << n; }
 }  // namespace f
@@ -82,6 +83,7 @@ constexpr uint8_t kClassVlan = 2, kVlanAdd = 0, kVlanDel = 1;
 constexpr uint8_t kClassAnnounce = 3, kAnnounceAck = 0;
 constexpr uint8_t kClassMq = 4, kMqVqPairsSet = 0;
 constexpr uint8_t kClassGuestOffloads = 5, kGuestOffloadsSet = 0;
+constexpr uint8_t kClassNotfCoal = 6, kNotfCoalTxSet = 0, kNotfCoalRxSet = 1, kNotfCoalVqSet = 2, kNotfCoalVqGet = 3;
 }  // namespace ctrl
 
 using Mac = std::array<uint8_t, 6>;

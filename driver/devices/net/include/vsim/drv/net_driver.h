@@ -28,7 +28,8 @@ struct NetDriverOptions {
                       net::f::bit(net::f::kCtrlVq) | net::f::bit(net::f::kCtrlRx) | net::f::bit(net::f::kCtrlVlan) |
                       net::f::bit(net::f::kCtrlRxExtra) | net::f::bit(net::f::kGuestAnnounce) |
                       net::f::bit(net::f::kMq) | net::f::bit(net::f::kCtrlMacAddr) |
-                      net::f::bit(net::f::kCtrlGuestOffloads) | net::f::bit(net::f::kSpeedDuplex);
+                      net::f::bit(net::f::kCtrlGuestOffloads) | net::f::bit(net::f::kSpeedDuplex) |
+                      net::f::bit(net::f::kNotfCoal) | net::f::bit(net::f::kVqNotfCoal);
   /// Bytes per receive buffer; 0 = 2048 with mergeable buffers, else header + MTU + Ethernet + VLAN (>= 1526).
   uint32_t rxBufferSize = 0;
   /// Receive buffers per receive queue; 0 = as many as the queue holds.
@@ -96,6 +97,11 @@ class NetDriver {
   uint32_t rxBufferSize() const { return rxBufSize_; }
   /// Longest frame send() takes.
   uint32_t maxFrame() const { return maxFrame_; }
+  /// Index of the control queue (-1 without VIRTIO_NET_F_CTRL_VQ).
+  int controlQueue() const { return ctrlQ_; }
+  /// A command with `dataParts` parts of command-specific data can be framed on the control queue (a legacy
+  /// interface needs a descriptor per part plus two; a modern one packs any command into two).
+  bool commandFits(size_t dataParts) const;
   /// @}
 
   /// @name Data path
@@ -123,6 +129,12 @@ class NetDriver {
   CtrlStatus announceAck();
   CtrlStatus setQueuePairs(uint16_t pairs);
   CtrlStatus setGuestOffloads(uint64_t offloads);
+  /// Notification coalescing (VIRTIO_NET_F_NOTF_COAL) of every transmit (or every receive) queue.
+  CtrlStatus setCoalescing(bool transmit, uint32_t maxPackets, uint32_t maxUsecs);
+  /// Per-queue coalescing (VIRTIO_NET_F_VQ_NOTF_COAL) of data queue `vq` (receiveq k = 2k, transmitq k = 2k+1).
+  CtrlStatus setQueueCoalescing(uint16_t vq, uint32_t maxPackets, uint32_t maxUsecs);
+  /// Read it back; the outputs are written only when the device answers VIRTIO_NET_OK.
+  CtrlStatus queueCoalescing(uint16_t vq, uint32_t* maxPackets, uint32_t* maxUsecs);
   /// Any command, without the feature checks (conformance work: a driver that breaks the rules on purpose).
   CtrlStatus rawCommand(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& dataParts,
                         uint8_t* ack = nullptr);
@@ -167,7 +179,9 @@ class NetDriver {
   void reclaimTx(uint16_t pair);
   void onConfigChange();
   void answerAnnounce();
-  CtrlStatus command(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& parts, uint8_t* ack);
+  /// One command; `result` (resultBytes long) receives the command-specific-result after the ack when given.
+  CtrlStatus command(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& parts, uint8_t* ack,
+                     std::vector<uint8_t>* result = nullptr, uint32_t resultBytes = 0);
   void report(const char* clause, const char* kind, std::string message, std::vector<Evidence> ev, int queue = -1);
   bool offload(unsigned bit) const { return has(bit) && ((offloads_ >> bit) & 1u); }
 

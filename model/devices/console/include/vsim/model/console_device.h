@@ -52,7 +52,9 @@ struct ConsolePortStatus {
   bool hostOpen = false;    ///< the last PORT_OPEN value the device sent
   bool console = false;
   std::string name;
-  uint32_t heldBuffers = 0;  ///< receive buffers the device holds for this port
+  uint32_t heldBuffers = 0;    ///< receive buffers the device holds for this port
+  uint32_t heldTxBuffers = 0;  ///< transmit buffers waiting for the backend to take their bytes (backend errors)
+  uint32_t unsentBytes = 0;    ///< emergency characters waiting for the backend (backend errors)
 };
 
 struct ConsoleStats {
@@ -63,6 +65,8 @@ struct ConsoleStats {
   uint64_t controlOut = 0;       ///< control messages delivered to the driver
   uint64_t controlTruncated = 0; ///< control messages cut short by a too small control receive buffer
   uint64_t droppedTxBytes = 0;   ///< transmitted bytes with nowhere to go (no such port, malformed buffer)
+  uint64_t backendOutputErrors = 0;  ///< output writes a backend refused (injected; retried later)
+  uint64_t backendInputErrors = 0;   ///< input reads a backend failed (injected; retried later)
 };
 
 class ConsoleDevice final : public DeviceLogic {
@@ -123,10 +127,26 @@ class ConsoleDevice final : public DeviceLogic {
   const ConsoleStats& stats() const { return stats_; }
   /// @}
 
+  /// @name Backend faults (host side)
+  /// A failing backend never loses, reorders or corrupts bytes: a transmit buffer whose bytes the backend refused
+  /// stays with the device (not used) and is retried, from the first byte not taken, whenever the device runs or
+  /// is polled; later transmit buffers of the port wait behind it. Emergency characters wait in the device and go
+  /// out first. A failed input read leaves the receive buffer held with nothing written and the input in the
+  /// backend, and is retried the same way. The driver sees its writes and reads take longer (or time out while
+  /// the backend keeps failing), never different bytes.
+  /// @{
+  static constexpr uint32_t kBackendErrorsUntilCleared = UINT32_MAX;
+  /// The port's backend fails the next `output` writes of guest output and the next `input` reads of host input
+  /// (kBackendErrorsUntilCleared: every one until this is called again). Called with 0, 0 the port is healthy
+  /// again and what waited goes out at once. False when the port is not present.
+  bool injectBackendErrors(uint32_t port, uint32_t output, uint32_t input);
+  /// @}
+
  private:
   struct Held {
     Chain chain;
     bool returnEmpty = false;       ///< return it with 0 bytes when it reaches the front (keeps IN_ORDER)
+    uint64_t sent = 0;              ///< transmit: bytes the backend already took (a retry goes on from here)
     DeviceQueue* engine = nullptr;  ///< the engine it was popped from (a queue re-enabled since has a new one)
     QueueLayout layout;
   };
@@ -138,6 +158,8 @@ class ConsoleDevice final : public DeviceLogic {
     bool guestOpen = false, hostOpen = false;
     bool consoleOpenDue = false;       ///< CONSOLE_PORT delivered, the driver's PORT_OPEN not seen yet
     bool reportedNotOpened = false, reportedNotReady = false, reportedUnknown = false;
+    uint32_t outputErrors = 0, inputErrors = 0;  ///< injected backend failures still to come
+    std::string unsent;  ///< emergency characters the backend has not taken yet
   };
   struct ControlMsg {
     std::string bytes;
@@ -156,6 +178,12 @@ class ConsoleDevice final : public DeviceLogic {
   void service();
   bool stillValid(uint16_t q, const Held& h) const;
   void emit(uint32_t port, const uint8_t* data, size_t len);
+  // backend faults (console_data.cpp)
+  bool tryOutput(uint32_t port, const uint8_t* data, size_t len);
+  bool sendChain(uint32_t port, DeviceQueue* e, const Chain& c, uint64_t& sent);
+  void emitEmergency(uint8_t ch);
+  void flushUnsent(uint32_t port);
+  void flushTx(uint32_t port);
   // control protocol (console_control.cpp)
   ChainResult handleControlTx(const Chain& c);
   void onControl(uint32_t id, uint16_t event, uint16_t value);

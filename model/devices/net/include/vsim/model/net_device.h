@@ -53,6 +53,8 @@ struct NetStats {
   uint64_t ctrlOk = 0, ctrlErr = 0;
   uint64_t chainsOnUnusedQueue = 0;
   uint64_t capturedDropped = 0;     ///< host capture full: oldest frame dropped
+  uint64_t txDroppedBackend = 0;    ///< sent by the guest, lost by a failing backend (injected)
+  uint64_t rxDroppedBackend = 0;    ///< arriving for the guest, lost by a failing backend (injected)
 };
 
 class NetDevice final : public DeviceLogic, public NetPort {
@@ -124,6 +126,26 @@ class NetDevice final : public DeviceLogic, public NetPort {
   /// Receive buffers held for queue q.
   size_t heldBuffers(uint16_t q) const { return q < held_.size() ? held_[q].size() : 0; }
   size_t backlog(uint16_t q) const { return q < backlog_.size() ? backlog_[q].size() : 0; }
+  /// Notification coalescing parameters of queue q (all 0 until the driver sets them).
+  struct Coalescing {
+    uint32_t maxPackets = 0;
+    uint32_t maxUsecs = 0;
+    bool operator==(const Coalescing&) const = default;
+  };
+  Coalescing coalescing(uint16_t q) const { return q < coal_.size() ? coal_[q] : Coalescing{}; }
+  /// @}
+
+  /// @name Backend faults (host side)
+  /// A failing backend loses frames the way a network does, never silently: the next `tx` frames the guest sends
+  /// pass every device check and are completed (the buffer is used: the device is done with it) but reach no
+  /// capture, pcap or switch; the next `rx` frames arriving for the guest are lost before the device sees them
+  /// (inject() returns false). Both are counted (NetStats::txDroppedBackend / rxDroppedBackend).
+  /// @{
+  static constexpr uint32_t kBackendErrorsUntilCleared = UINT32_MAX;  ///< fail every frame until cleared with 0
+  void injectBackendErrors(uint32_t tx, uint32_t rx) {
+    txBackendErrors_ = tx;
+    rxBackendErrors_ = rx;
+  }
   /// @}
 
  private:
@@ -135,6 +157,12 @@ class NetDevice final : public DeviceLogic, public NetPort {
   enum class Put : uint8_t { Done, Dropped, NoRoom };
 
   bool has(unsigned bit) const;
+  /// One injected backend failure is used up (kBackendErrorsUntilCleared never is); false when none is due.
+  static bool takeBackendFailure(uint32_t& left) {
+    if (left == 0) return false;
+    if (left != kBackendErrorsUntilCleared) --left;
+    return true;
+  }
   bool live() const;
   uint32_t hdrBytes() const;
   uint64_t now() const { return b_.nowPs ? b_.nowPs() : 0; }
@@ -161,6 +189,7 @@ class NetDevice final : public DeviceLogic, public NetPort {
   uint8_t ctrlMac(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
   uint8_t ctrlMq(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
   uint8_t ctrlOffloads(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
+  uint8_t ctrlCoalescing(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
   uint8_t malformed(uint8_t cls, uint8_t cmd, size_t len, uint16_t q);
 
   NetParams p_;
@@ -181,6 +210,10 @@ class NetDevice final : public DeviceLogic, public NetPort {
   std::vector<std::deque<NetFrame>> backlog_;
   size_t backlogTotal_ = 0;
   std::unordered_map<uint64_t, uint16_t> flows_;  // symmetric flow hash -> queue pair it was sent on
+  Coalescing txCoal_, rxCoal_;                     // TX_SET / RX_SET values (what a re-enabled queue gets)
+  std::vector<Coalescing> coal_;                   // per queue (VQ_SET / VQ_GET)
+  uint32_t ctrlWritable_ = 0;                      // writable bytes of the command being handled (ack + result)
+  std::vector<uint8_t> ctrlResult_;                // command-specific-result to write after the ack
 
   // host state (kept across resets)
   bool linkUp_ = true;
@@ -189,6 +222,7 @@ class NetDevice final : public DeviceLogic, public NetPort {
   std::deque<NetFrame> captured_;
   NetStats stats_;
 
+  uint32_t txBackendErrors_ = 0, rxBackendErrors_ = 0;  // injected backend failures still to come
   uint64_t completions_ = 0;  // buffers given back (to know whether a used buffer notification is due)
   bool inHandle_ = false;     // re-entrancy guards
   bool pulling_ = false;

@@ -30,6 +30,8 @@ struct NetParams {
   bool ctrlMacAddr = true;         ///< VIRTIO_NET_F_CTRL_MAC_ADDR
   bool guestAnnounce = true;       ///< VIRTIO_NET_F_GUEST_ANNOUNCE
   bool ctrlGuestOffloads = true;   ///< VIRTIO_NET_F_CTRL_GUEST_OFFLOADS
+  bool notfCoal = false;           ///< VIRTIO_NET_F_NOTF_COAL (TX_SET / RX_SET)
+  bool vqNotfCoal = false;         ///< VIRTIO_NET_F_VQ_NOTF_COAL (VQ_SET / VQ_GET)
   uint16_t mqPairs = 1;            ///< max_virtqueue_pairs; > 1 offers VIRTIO_NET_F_MQ (needs ctrl_vq)
   uint16_t queueSize = 256;        ///< largest queue size offered
   uint32_t rxBacklog = 64;         ///< frames kept while the driver has no receive buffer posted

@@ -21,4 +21,9 @@ struct TxFinding {
 /// Check a transmit header. `hasNumBuffers`: the header is the 12-byte form; `frameLen`: bytes after the header.
 std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t negotiated, bool hasNumBuffers, uint64_t frameLen);
 
+/// Check how a frame asking for checksum offload (NEEDS_CSUM) was prepared: TCP or UDP over IPv4 / IPv6 with the
+/// checksum asked for at its L4 checksum field must hold the pseudo-header sum there, and an IPv4 header checksum
+/// before it must be complete. Frames the device cannot parse that far are not judged.
+std::optional<TxFinding> checkTxChecksumPrep(const NetHdr& h, const std::vector<uint8_t>& frame);
+
 }  // namespace vsim::model::net

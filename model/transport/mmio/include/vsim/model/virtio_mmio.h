@@ -36,6 +36,10 @@ struct VirtioMmioParams {
   /// Legacy only: used-ring alignment used for a queue until the driver writes QueueAlign (also the value after a
   /// device reset). Unit: bytes. Default: 4096.
   uint32_t legacyQueueAlign = 4096;
+  /// Fault injection (a non-conforming device on purpose, for testing that drivers ignore undefined bits):
+  /// InterruptStatus bits other than 0 and 1 that the register also shows whenever an event is pending. Unit: bit
+  /// mask. Default: 0 (none; a conforming device).
+  uint32_t faultInterruptStatusBits = 0;
 };
 
 class VirtioMmioDevice final : public BusTarget, public IrqSink {

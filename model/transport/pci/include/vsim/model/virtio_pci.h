@@ -67,6 +67,27 @@ struct VirtioPciParams {
   /// legacy_trap (default false, bool): Modern only: present a 32-byte I/O BAR0 that fences a legacy driver that
   /// mistakenly drives the device (a 1-byte 0 written at offset 18 makes every BAR read 0 and ignore writes).
   bool legacyTrap = false;
+  /// cap_len_padding (default 0, bytes, 0..16): padding at the end of every virtio capability; its cap_len counts
+  /// it (the spec lets cap_len include padding), so drivers see a cap_len larger than the structure.
+  uint8_t capLenPadding = 0;
+  /// structure_length_padding (default 0, bytes): extra bytes the common, notify, ISR and device-configuration
+  /// capabilities declare in their length beyond the structure (reads there return 0, writes are ignored; notify
+  /// writes there are notifications at no queue's address).
+  uint32_t structureLengthPadding = 0;
+  /// decoy_caps (default false, bool): start the capability list with two vendor capabilities a driver must
+  /// ignore: one with a reserved cfg_type and a common-configuration one with a reserved bar value; both describe
+  /// an unmapped gap of the modern BAR.
+  bool decoyCaps = false;
+  /// vendor_data_id (default 0 = no capability): present a vendor data capability (VIRTIO_PCI_CAP_VENDOR_CFG,
+  /// Modern/Transitional) with this vendor_id (never 0x1af4), followed by vendor_data_len read-only bytes.
+  uint16_t vendorDataId = 0;
+  /// vendor_data_len (default 6, bytes, 0..64): vendor-defined bytes after vendor_id (the capability is padded to a
+  /// multiple of 4 bytes).
+  uint8_t vendorDataLen = 6;
+  /// sriov_total_vfs (default 0 = no SR-IOV, VFs): present a PCI Express capability and an SR-IOV extended
+  /// capability (at 0x100) with this TotalVFs. VF Enable is recorded and checked, but no virtual function is
+  /// instantiated (they would read as absent). Offer VIRTIO_F_SR_IOV with it (CoreOptions::ringFeatures).
+  uint16_t sriovTotalVfs = 0;
 };
 
 class VirtioPciDevice final : public PciEndpoint, public IrqSink {
@@ -89,6 +110,10 @@ class VirtioPciDevice final : public PciEndpoint, public IrqSink {
     uint32_t msixTableOff = 0, msixPbaOff = 0;
     bool legacyBarPresent = false;  ///< I/O BAR0 (legacy layout, or the legacy trap)
     uint32_t legacyBarSize = 0;
+    uint16_t reservedTypeCap = 0, reservedBarCap = 0;  ///< decoy capabilities (decoy_caps)
+    uint32_t decoyOff = 0;                             ///< the unmapped gap of the modern BAR they describe
+    uint16_t vendorDataCap = 0;                        ///< vendor data capability (vendor_data_id)
+    uint16_t pcieCap = 0, sriovCap = 0;                ///< PCI Express and SR-IOV capabilities (sriov_total_vfs)
   };
 
   /// Throws std::invalid_argument for parameters that would make a non-conforming or impossible device (e.g. a
@@ -104,6 +129,8 @@ class VirtioPciDevice final : public PciEndpoint, public IrqSink {
   bool fenced() const { return fenced_; }
 
   uint8_t isrStatus() const { return isr_; }
+  /// SR-IOV: VF Enable as the driver last wrote it.
+  bool vfEnabled() const;
   uint16_t configVector() const { return configVector_; }
   uint16_t queueVector(uint16_t q) const;
   uint16_t queueNotifyOff(uint16_t q) const { return q; }
@@ -128,6 +155,7 @@ class VirtioPciDevice final : public PciEndpoint, public IrqSink {
     uint8_t type;
     uint8_t bar;
     uint32_t offset, length;
+    bool decoy = false;  ///< describes no structure (decoy_caps)
   };
 
   static PciIdentity identityFor(DeviceCore& core, const VirtioPciParams& p);
@@ -135,6 +163,16 @@ class VirtioPciDevice final : public PciEndpoint, public IrqSink {
   void buildLegacyBar(bool trap);
   void buildMsix();
   uint16_t addVirtioCap(uint8_t type, uint8_t bar, uint32_t offset, uint32_t length, uint8_t extra);
+  // optional capabilities (virtio_pci_optional_caps.cpp)
+  void buildDecoyCaps(uint32_t gapOff);
+  void buildVendorDataCap();
+  void buildSriov();
+  /// Configuration writes into the vendor data / SR-IOV capabilities; true when handled (nothing more to do).
+  bool optionalCapWrite(uint16_t off, uint32_t value, unsigned len);
+  void optionalCapRead(uint16_t off, unsigned len);
+  void checkSrIovAccepted(uint32_t select, uint32_t value);
+  void noteFeaturesAccepted();
+  void resetOptionalCaps();  ///< function reset: VF Enable and NumVFs back to 0, vendor_id to be read again
 
   // personality
   bool admitModern(bool decides);
@@ -146,6 +184,7 @@ class VirtioPciDevice final : public PciEndpoint, public IrqSink {
   bool winRead(Win w, uint64_t off, void* data, unsigned len);
   bool winWrite(Win w, uint64_t off, const void* data, unsigned len);
   std::string winName(Win w, uint64_t off) const;
+  bool paddingRead(void* data, unsigned len);  ///< structure_length_padding bytes: read as 0
 
   // common configuration
   bool commonRead(uint32_t off, void* data, unsigned len);
@@ -205,6 +244,9 @@ class VirtioPciDevice final : public PciEndpoint, public IrqSink {
   bool queueMsgSinceIsrRead_ = false, configMsgSinceIsrRead_ = false;
   bool fenced_ = false;
   bool trapReported_ = false;
+  // optional capabilities (function state: kept across device resets, cleared by a function reset)
+  bool vendorIdRead_ = false;      ///< the driver read vendor_id of the vendor data capability
+  bool srIovNegotiated_ = false;   ///< VIRTIO_F_SR_IOV was negotiated once (FEATURES_OK accepted with it)
 };
 
 }  // namespace vsim::model
