@@ -62,9 +62,9 @@ Ratchet Ratchet::of(const RunReport& rep) {
 void Ratchet::save(const std::string& path) const {
   std::ofstream f(path);
   if (!f) throw std::runtime_error("cannot write the coverage ratchet " + path);
-  f << "# Coverage floor of the conformance suite (MUST statements covered per area and direction, and claimed\n"
-       "# checks proven by a mutant). A complete `virtio-sim conformance` run fails when a value drops below its\n"
-       "# floor; `virtio-sim conformance --update-ratchet` rewrites this file from a complete run.\n";
+  f << "# Coverage floor of the conformance suite (count of covered normative statements of strength MUST per area\n"
+       "# and direction, and of claimed checks proven by a mutant). A complete `virtio-sim conformance` run fails\n"
+       "# when a value drops below its floor; `virtio-sim conformance --update-ratchet` rewrites this file.\n";
   for (const auto& [k, v] : mustCovered) f << k.first << '\t' << k.second << '\t' << v << '\n';
   f << "mutation\tkilled\t" << killedChecks << '\n';
 }

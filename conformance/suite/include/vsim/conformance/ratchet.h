@@ -1,4 +1,4 @@
-// The coverage ratchet: per area and direction, the number of MUST statements covered may not drop, nor may the
+// The coverage ratchet: per area and direction, a floor for the count of MUST statements covered, and one for the
 // number of claimed checks proven by a mutant. The floor is a committed file (conformance/coverage-ratchet.tsv);
 // a complete run compares against it, and `virtio-sim conformance --update-ratchet` raises it.
 #pragma once
