@@ -27,6 +27,7 @@ const char* deviceStateName(DeviceState s) {
     case DeviceState::Live: return "live";
     case DeviceState::Failed: return "failed";
     case DeviceState::NeedsReset: return "needs-reset";
+    case DeviceState::Suspended: return "suspended";
   }
   return "?";
 }
@@ -68,7 +69,10 @@ uint64_t Device::wantedFeatures() const {
   if (opts_.accessPlatform) w |= bit(kAccessPlatform);
   if (opts_.orderPlatform) w |= bit(kOrderPlatform);
   // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#5: never a reserved bit we cannot drive
-  return w & (kDeviceTypeBits | t_->transportFeatures());
+  w &= kDeviceTypeBits | t_->transportFeatures();
+  // VIRTIO_F_SUSPEND lives in the status byte, which every modern transport carries
+  if (opts_.suspend && !t_->legacy()) w |= bit(kSuspend);
+  return w;
 }
 
 bool Device::init() {
@@ -76,6 +80,7 @@ bool Device::init() {
   failure_.clear();
   status_ = 0;
   offered_ = features_ = 0;
+  offeredHi_ = featuresHi_ = 0;
   needsResetNotified_ = false;
   t_->setVerifyGeneration(opts_.verifyConfigGeneration);
 
@@ -100,8 +105,16 @@ bool Device::init() {
     return fail("VIRTIO_F_VERSION_1 not offered");  // the driver MAY give up here
   }
   if (!t_->validateOffer(offered_)) return fail("no usable notification structure for this feature offer");
-  const uint64_t accepted = offered_ & wantedFeatures();
+  uint64_t accepted = offered_ & wantedFeatures();
+  if (opts_.chooseFeatures) accepted = opts_.chooseFeatures(*this, offered_, accepted) & offered_;
   t_->writeDriverFeatures(accepted);
+  uint64_t acceptedHi = 0;
+  if (opts_.deviceFeaturesHigh && !t_->legacy()) {
+    // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1: only offered bits above 63 are accepted
+    offeredHi_ = t_->deviceFeaturesHigh();
+    acceptedHi = offeredHi_ & opts_.deviceFeaturesHigh;
+    t_->writeDriverFeaturesHigh(acceptedHi);
+  }
   if (!t_->legacy()) {
     // 5. FEATURES_OK: no feature bit is accepted after this.
     setStatusBit(status::kFeaturesOk);
@@ -110,6 +123,7 @@ bool Device::init() {
     if ((s & status::kFeaturesOk) == 0) return fail("the device refused the feature subset (FEATURES_OK cleared)");
   }
   features_ = accepted;
+  featuresHi_ = acceptedHi;
   t_->featuresNegotiated(accepted);
 
   // 7. Device-specific setup: virtqueue discovery, per-bus setup (interrupts), queue setup, the device hook.
@@ -274,6 +288,73 @@ bool Device::checkStatus() {
   }
   enterNeedsReset();
   return false;
+}
+
+void Device::writeConfig(uint32_t off, const void* buf, size_t len) {
+  // drivernormative:General Initialization And Device Operation / Device Suspend#5: no configuration writes while suspended
+  if (state_ == DeviceState::Suspended) return;
+  t_->writeConfig(off, buf, len);
+}
+
+bool Device::waitStatus(uint8_t mask, uint8_t want, const char* clause, const char* kind, const char* what) {
+  Deadline dl(hal(), opts_.suspendTimeoutNs, 16);
+  for (;;) {
+    const uint8_t s = t_->status();
+    if (s & status::kDeviceNeedsReset) {
+      // the device could not do it: it asks for a reset instead (allowed)
+      enterNeedsReset();
+      return false;
+    }
+    if ((s & mask) == want) {
+      status_ = s;  // what the device shows now (SUSPEND / DRIVER_OK as it set them)
+      return true;
+    }
+    if (dl.expired()) {
+      Violation v;
+      v.clause = clause;
+      v.kind = kind;
+      v.message = t_->location() + ": " + what;
+      v.culprit = Culprit::Device;
+      v.evidence = {{"status", s}, {"timeout_ns", opts_.suspendTimeoutNs}};
+      sink_.report(std::move(v));
+      return false;
+    }
+    dl.pause(opts_.suspendTimeoutNs / 16 + 1);
+  }
+}
+
+bool Device::suspend() {
+  // drivernormative:General Initialization And Device Operation / Device Suspend#1: SUSPEND only after DRIVER_OK and with VIRTIO_F_SUSPEND negotiated
+  if (state_ != DeviceState::Live || t_->legacy() || !feat::has(features_, feat::kSuspend)) return false;
+  // release: everything written for the device so far is visible before it stops
+  std::atomic_thread_fence(std::memory_order_release);
+  setStatusBit(status::kSuspend);
+  // drivernormative:General Initialization And Device Operation / Device Suspend#2: re-read the status until SUSPEND=1 and DRIVER_OK=0
+  // devicenormative:General Initialization And Device Operation / Device Suspend#6: suspended or DEVICE_NEEDS_RESET, in time
+  if (!waitStatus(status::kSuspend | status::kDriverOk, status::kSuspend,
+                  "devicenormative:General Initialization And Device Operation / Device Suspend#6",
+                  "suspend.not_suspended", "SUSPEND set, but the device neither suspended nor set DEVICE_NEEDS_RESET"))
+    return false;
+  // drivernormative:General Initialization And Device Operation / Device Suspend#3: from here no buffers are made available (live() is false)
+  // drivernormative:General Initialization And Device Operation / Device Suspend#4: and no notifications (kick() checks the state)
+  state_ = DeviceState::Suspended;
+  return true;
+}
+
+bool Device::resume() {
+  if (state_ != DeviceState::Suspended) return false;
+  // DRIVER_OK again; SUSPEND is left as the device shows it (the device clears it), so no bit is cleared by us
+  setStatusBit(status::kDriverOk);
+  // drivernormative:General Initialization And Device Operation / Device Suspend#6: wait for SUSPEND=0 and DRIVER_OK=1 before any normal operation
+  // devicenormative:General Initialization And Device Operation / Device Suspend#7: resumed or DEVICE_NEEDS_RESET, in time
+  if (!waitStatus(status::kSuspend | status::kDriverOk, status::kDriverOk,
+                  "devicenormative:General Initialization And Device Operation / Device Suspend#7",
+                  "suspend.not_resumed", "DRIVER_OK set to resume, but the device neither resumed nor set DEVICE_NEEDS_RESET"))
+    return false;
+  state_ = DeviceState::Live;
+  // acquire: what the device wrote before suspending is visible before we look at the rings again
+  std::atomic_thread_fence(std::memory_order_acquire);
+  return true;
 }
 
 bool Device::resetQueue(uint16_t q) {

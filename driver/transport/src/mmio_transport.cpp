@@ -99,6 +99,25 @@ void MmioTransport::writeDriverFeatures(uint64_t accepted) {
   w32(mmio::kDriverFeatures, static_cast<uint32_t>(accepted >> 32));
 }
 
+uint64_t MmioTransport::deviceFeaturesHigh() {
+  if (version_ == 1) return 0;  // legacy: bits 0..31 only
+  // drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#12: select before reading
+  w32(mmio::kDeviceFeaturesSel, 2);
+  const uint64_t lo = r32(mmio::kDeviceFeatures);
+  w32(mmio::kDeviceFeaturesSel, 3);
+  const uint64_t hi = r32(mmio::kDeviceFeatures);
+  return lo | (hi << 32);
+}
+
+void MmioTransport::writeDriverFeaturesHigh(uint64_t accepted) {
+  if (version_ == 1) return;
+  // drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#13: select before writing
+  w32(mmio::kDriverFeaturesSel, 2);
+  w32(mmio::kDriverFeatures, static_cast<uint32_t>(accepted));
+  w32(mmio::kDriverFeaturesSel, 3);
+  w32(mmio::kDriverFeatures, static_cast<uint32_t>(accepted >> 32));
+}
+
 uint64_t MmioTransport::transportFeatures() const {
   using namespace feat;
   if (version_ == 1) return bit(kIndirectDesc) | bit(kEventIdx) | bit(kAnyLayout);  // ANY_LAYOUT: legacy only

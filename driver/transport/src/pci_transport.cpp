@@ -186,6 +186,21 @@ uint64_t PciModernTransport::deviceFeatures() {
   return lo | (hi << 32);
 }
 
+uint64_t PciModernTransport::deviceFeaturesHigh() {
+  w32(pci::common::kDeviceFeatureSelect, 2);  // feature bits 64..95
+  const uint64_t lo = c32(pci::common::kDeviceFeature);
+  w32(pci::common::kDeviceFeatureSelect, 3);  // 96..127
+  const uint64_t hi = c32(pci::common::kDeviceFeature);
+  return lo | (hi << 32);
+}
+
+void PciModernTransport::writeDriverFeaturesHigh(uint64_t accepted) {
+  w32(pci::common::kDriverFeatureSelect, 2);
+  w32(pci::common::kDriverFeature, static_cast<uint32_t>(accepted));
+  w32(pci::common::kDriverFeatureSelect, 3);
+  w32(pci::common::kDriverFeature, static_cast<uint32_t>(accepted >> 32));
+}
+
 bool PciModernTransport::validateOffer(uint64_t offered) {
   const bool nd = feat::has(offered, feat::kNotificationData);
   if (offerChecked_ && checkedNotificationData_ == nd) return notifyCap_ >= 0;

@@ -61,6 +61,8 @@ void DeviceCore::raise(IrqKind kind, uint16_t q) {
 
 uint8_t DeviceCore::readStatus() {
   if (status_ & status::kFeaturesOk) featuresOkReread_ = true;
+  if (suspended_) suspendUnread_ = false;
+  else resumeUnread_ = false;
   return status_;
 }
 
@@ -76,9 +78,14 @@ void DeviceCore::reset() {
   }
   status_ = 0;
   churnLeft_ = opts_.personality.configGenChurn;
+  wideReadStart_ = -1;
   doneSinceReset_ = 0;
   driverFeatures_ = negotiated_ = 0;
+  driverFeaturesHi_ = negotiatedHi_ = 0;
   featuresOkReread_ = warnedNeedsReset_ = false;
+  suspended_ = suspendUnread_ = resumeUnread_ = configDeferred_ = false;
+  availMark_.clear();
+  stashed_.clear();
   ++stats_.resets;
   logic_.onReset();
 }
@@ -90,6 +97,9 @@ void DeviceCore::writeStatus(uint8_t v) {
     if (obs_) obs_->onStatus(old, 0);
     return;
   }
+  checkWideRead("device status write");
+  if (suspended_) return writeStatusSuspended(v);
+  if ((v & status::kSuspend) && !(old & status::kSuspend) && requestSuspend(old, v)) return;
   const uint8_t driverBits = old & static_cast<uint8_t>(~status::kDeviceNeedsReset);  // NEEDS_RESET is the device's
   // drivernormative:Basic Facilities of a Virtio Device / Device Status Field#2: status bits are only ever added
   // (until a reset); a cleared bit is reported and kept.
@@ -144,13 +154,20 @@ void DeviceCore::writeStatus(uint8_t v) {
 }
 
 bool DeviceCore::acceptFeatures() {
-  const uint64_t offered = offeredFeatures();
-  const uint64_t acc = driverFeatures_;
+  const uint64_t offered = offeredFeatures(), offeredHi = offeredFeaturesHigh();
+  const uint64_t acc = driverFeatures_, accHi = driverFeaturesHi_;
   bool ok = true;
   // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1: only offered features are accepted.
   if (uint64_t extra = acc & ~offered) {
     violate("drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1", "features.not_offered",
             "driver accepted features the device did not offer", {{"accepted", acc}, {"offered", offered}, {"extra", extra}});
+    ok = false;
+  }
+  // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1: the same for bits 64..127.
+  if (uint64_t extra = accHi & ~offeredHi) {
+    violate("drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1", "features.not_offered",
+            "driver accepted feature bits above 63 the device did not offer",
+            {{"accepted_high", accHi}, {"offered_high", offeredHi}, {"extra_high", extra}});
     ok = false;
   }
   // drivernormative:Reserved Feature Bits#1: VERSION_1 is accepted whenever it is offered.
@@ -162,6 +179,7 @@ bool DeviceCore::acceptFeatures() {
   // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#2 (and the device chapters): accepted
   // features whose dependencies were not accepted; the device type names the clause.
   std::string depClause = logic_.checkFeatures(acc);
+  if (depClause.empty()) depClause = logic_.checkFeaturesHigh(acc, accHi);
   if (!depClause.empty()) {
     violate(depClause.c_str(), "features.dependency", "accepted features lack a feature they depend on",
             {{"accepted", acc}});
@@ -169,6 +187,7 @@ bool DeviceCore::acceptFeatures() {
   }
   if (!ok && opts_.refuseInvalidFeatures) return false;
   negotiated_ = acc & offered;
+  negotiatedHi_ = accHi & offeredHi;
   return true;
 }
 
@@ -176,14 +195,25 @@ bool DeviceCore::acceptFeatures() {
 // Features
 
 uint64_t DeviceCore::offeredFeatures() const {
-  uint64_t f = (logic_.deviceFeatures() | opts_.ringFeatures) & ~opts_.personality.featuresRemoved;
-  if (legacy_) f &= 0xffffffffull & ~feat::bit(feat::kVersion1);  // a legacy interface has 32 feature bits
+  const uint64_t suspend = opts_.suspend ? feat::bit(feat::kSuspend) : 0;  // cut below on a legacy interface
+  uint64_t f = (logic_.deviceFeatures() | opts_.ringFeatures | suspend) & ~opts_.personality.featuresRemoved;
+  if (legacy_) {
+    f &= 0xffffffffull & ~feat::bit(feat::kVersion1);  // a legacy interface has 32 feature bits
+    // Legacy Interface: Reserved Feature Bits: the legacy interface of a transitional device offers ANY_LAYOUT (our
+    // devices accept any descriptor layout, so it is true of them); found missing by comparison with QEMU (issue #7).
+    f |= feat::bit(feat::kAnyLayout) & ~opts_.personality.featuresRemoved;
+  }
   return f;
 }
 
+uint64_t DeviceCore::offeredFeaturesHigh() const {
+  return legacy_ ? 0 : logic_.deviceFeaturesHigh();  // a legacy interface has 32 feature bits
+}
+
 uint32_t DeviceCore::readDeviceFeatures(uint32_t select) const {
-  if (select > 1) return 0;
-  return static_cast<uint32_t>(offeredFeatures() >> (32 * select));
+  if (select > 3) return 0;
+  const uint64_t word = select < 2 ? offeredFeatures() : offeredFeaturesHigh();
+  return static_cast<uint32_t>(word >> (32 * (select & 1)));
 }
 
 void DeviceCore::writeDriverFeatures(uint32_t select, uint32_t value) {
@@ -195,19 +225,21 @@ void DeviceCore::writeDriverFeatures(uint32_t select, uint32_t value) {
             {{"select", select}, {"value", value}, {"status", status_}});
     return;
   }
-  if (select > 1) {
+  if (select > 3 || (select > 1 && legacy_)) {
     if (value != 0)
-      // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1: there are no offered bits above 63.
+      // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1: no device offers bits above 127.
       violate("drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1", "features.not_offered",
-              "driver accepted feature bits above 63", {{"select", select}, {"value", value}});
+              "driver accepted feature bits above 127", {{"select", select}, {"value", value}});
     return;
   }
-  const uint64_t mask = 0xffffffffull << (32 * select);
-  driverFeatures_ = (driverFeatures_ & ~mask) | (uint64_t{value} << (32 * select));
+  const uint64_t mask = 0xffffffffull << (32 * (select & 1));
+  uint64_t& word = select < 2 ? driverFeatures_ : driverFeaturesHi_;
+  word = (word & ~mask) | (uint64_t{value} << (32 * (select & 1)));
 }
 
 uint32_t DeviceCore::readDriverFeatures(uint32_t select) const {
-  return select > 1 ? 0 : static_cast<uint32_t>(driverFeatures_ >> (32 * select));
+  if (select > 3) return 0;
+  return static_cast<uint32_t>((select < 2 ? driverFeatures_ : driverFeaturesHi_) >> (32 * (select & 1)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -216,6 +248,11 @@ uint32_t DeviceCore::readDriverFeatures(uint32_t select) const {
 bool DeviceCore::readConfig(uint32_t off, void* dst, uint32_t len) {
   if (off > configSize() || len > configSize() - off) return false;
   if (len) logic_.readConfig(off, dst, len);
+  uint32_t start = 0, size = 0;
+  // A modern driver reading part of a field wider than 32 bits has to confirm it with a generation re-read
+  // (legacy interfaces have no generation counter and other rules).
+  if (len && !legacy_ && logic_.wideConfigField(off, start, size) && (off > start || off + len < start + size))
+    wideReadStart_ = start;
   if (churnLeft_ && len) {
     // personality config_gen_churn: the configuration "changes" while the driver reads it (legal at any time)
     --churnLeft_;
@@ -224,8 +261,34 @@ bool DeviceCore::readConfig(uint32_t off, void* dst, uint32_t len) {
   return true;
 }
 
+uint8_t DeviceCore::readGeneration() {
+  wideReadStart_ = -1;  // the driver re-checks the generation: whatever it read piecewise before is confirmed
+  return generation_;
+}
+
+void DeviceCore::checkWideRead(const char* before) {
+  if (wideReadStart_ < 0) return;
+  // drivernormative:Basic Facilities of a Virtio Device / Device Configuration Space#1: a >32-bit field read in pieces
+  // and used (the driver moved on to a status write or a notification) with no config generation read after it:
+  // the driver took the pieces to be one atomic value.
+  violate("drivernormative:Basic Facilities of a Virtio Device / Device Configuration Space#1", "config.wide_read_unchecked",
+          std::string("a configuration field wider than 32 bits was read piecewise and no config generation read "
+                      "followed before the ") + before,
+          {{"field_offset", static_cast<uint64_t>(wideReadStart_)}});
+  wideReadStart_ = -1;
+}
+
 bool DeviceCore::writeConfig(uint32_t off, const void* src, uint32_t len) {
   if (off > configSize() || len > configSize() - off) return false;
+  if (suspended_) {
+    // drivernormative:General Initialization And Device Operation / Device Suspend#5: no configuration writes while
+    // suspended (device status is not in the configuration space on PCI or MMIO).
+    violate("drivernormative:General Initialization And Device Operation / Device Suspend#5",
+            "suspend.config_written", "device configuration written while the device is suspended",
+            {{"offset", off}, {"len", len}, {"status", status_}});
+    // devicenormative:General Initialization And Device Operation / Device Suspend#2: and the write is ignored.
+    return true;
+  }
   // drivernormative:General Initialization And Device Operation / Device Initialization#3: while reading the
   // feature bits (before FEATURES_OK) the driver may read, but not write, device configuration.
   if (!legacy_ && !(status_ & status::kFeaturesOk) && !logic_.configWritableAnytime(off, len)) {
@@ -239,6 +302,12 @@ bool DeviceCore::writeConfig(uint32_t off, const void* src, uint32_t len) {
 }
 
 void DeviceCore::configChanged() {
+  // devicenormative:General Initialization And Device Operation / Device Suspend#4: while suspended neither the
+  // generation moves nor is the driver notified; resume() announces the change (Device Suspend#5).
+  if (suspended_) {
+    configDeferred_ = true;
+    return;
+  }
   ++generation_;
   if (driverOk()) raise(IrqKind::Config, 0);
 }
@@ -292,7 +361,26 @@ void DeviceCore::resetQueue(uint16_t q) {
 void DeviceCore::notify(uint16_t q, bool hasData, uint32_t data) {
   ++stats_.driverNotifications;
   if (obs_) obs_->onDriverNotify(q, hasData, data);
+  checkWideRead("available buffer notification");
   if (q >= queues_.size()) return;
+  if (suspended_) {
+    // drivernormative:General Initialization And Device Operation / Device Suspend#4: no notifications while
+    // suspended. devicenormative:General Initialization And Device Operation / Device Suspend#3: the queue is not
+    // looked at before the resume.
+    violate("drivernormative:General Initialization And Device Operation / Device Suspend#4",
+            "suspend.notified", "available buffer notification while the device is suspended",
+            {{"queue", q}, {"status", status_}});
+    pending_[q] = true;
+    return;
+  }
+  if (resumeUnread_) {
+    // drivernormative:General Initialization And Device Operation / Device Suspend#6: after setting DRIVER_OK to
+    // resume, the driver waits for the status to show the device running (a status read) before normal operation.
+    resumeUnread_ = false;
+    violate("drivernormative:General Initialization And Device Operation / Device Suspend#6",
+            "suspend.operation_before_resume_seen", "driver notified a queue before reading the resumed status",
+            {{"queue", q}, {"status", status_}});
+  }
   // drivernormative:General Initialization And Device Operation / Device Initialization#7: no available buffer
   // notifications before DRIVER_OK.
   if (!driverOk()) {
@@ -394,6 +482,12 @@ void DeviceCore::afterChainDone() {
 
 void DeviceCore::complete(uint16_t q, const Chain& c, uint32_t written, bool signal) {
   if (q >= queues_.size() || !queues_[q].engine) return;
+  if (suspended_) {
+    // devicenormative:General Initialization And Device Operation / Device Suspend#3: no used ring writes while
+    // suspended; the completion is returned on resume.
+    stashed_.push_back(Stashed{q, c, written});
+    return;
+  }
   queues_[q].engine->push(c, written);
   ++stats_.chainsDone;
   if (obs_) obs_->onChainDone(q, c, written);

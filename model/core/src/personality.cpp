@@ -45,6 +45,8 @@ Personality Personality::parse(const std::string& spec) {
     } else if (key == "no_event_idx") p.featuresRemoved |= feat::bit(feat::kEventIdx);
     else if (key == "no_indirect") p.featuresRemoved |= feat::bit(feat::kIndirectDesc);
     else if (key == "no_packed") p.featuresRemoved |= feat::bit(feat::kRingPacked);
+    else if (key == "suspend_fails") p.suspendFails = true;
+    else if (key == "resume_fails") p.resumeFails = true;
     else {
       std::string all;
       for (const auto& c : catalogue()) all += (all.empty() ? "" : ", ") + c;
@@ -67,6 +69,8 @@ std::string Personality::name() const {
   if (featuresRemoved & feat::bit(feat::kEventIdx)) add("no_event_idx");
   if (featuresRemoved & feat::bit(feat::kIndirectDesc)) add("no_indirect");
   if (featuresRemoved & feat::bit(feat::kRingPacked)) add("no_packed");
+  if (suspendFails) add("suspend_fails");
+  if (resumeFails) add("resume_fails");
   return s.empty() ? "default" : s;
 }
 

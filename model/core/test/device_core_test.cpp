@@ -41,8 +41,15 @@ class EchoLogic final : public DeviceLogic {
     return ChainResult::Done;
   }
   void onReset() override { ++resets; }
+  bool wideConfigField(uint32_t, uint32_t& start, uint32_t& size) const override {
+    start = 0, size = 8;  // with `wide`, the whole 8 bytes are one 64-bit field
+    return wide;
+  }
   uint8_t cfg[8] = {1, 2, 3, 4, 5, 6, 7, 8};
   int resets = 0;
+  bool wide = false;
+  uint64_t high = 0;
+  uint64_t deviceFeaturesHigh() const override { return high; }
 };
 
 struct IrqLog final : IrqSink {
@@ -118,9 +125,22 @@ TEST_F(CoreTest, OfferedFeaturesIncludeRingFeatures) {
   EXPECT_TRUE(feat::has(offered(), 0));
   EXPECT_EQ(core.readDeviceFeatures(1), static_cast<uint32_t>(offered() >> 32));
   EXPECT_EQ(core.readDeviceFeatures(2), 0u);
+  EXPECT_FALSE(feat::has(offered(), feat::kAnyLayout));  // a legacy-interface bit, not offered to modern drivers
   core.setLegacy(true);
   EXPECT_FALSE(feat::has(offered(), feat::kVersion1));
   EXPECT_EQ(core.readDeviceFeatures(1), 0u);
+}
+
+// Regression (issue #7, found against QEMU 7.2): the legacy interface of a transitional device offers ANY_LAYOUT
+// (Legacy Interface: Reserved Feature Bits); our model did not.
+TEST_F(CoreTest, LegacyInterfaceOffersAnyLayout) {
+  core.setLegacy(true);
+  EXPECT_TRUE(feat::has(core.readDeviceFeatures(0), feat::kAnyLayout));
+  core.writeStatus(status::kAcknowledge | status::kDriver);
+  core.writeDriverFeatures(0, feat::bit(feat::kAnyLayout) | 1u);
+  core.writeStatus(status::kAcknowledge | status::kDriver | status::kDriverOk);
+  EXPECT_TRUE(core.has(feat::kAnyLayout));
+  EXPECT_TRUE(log.empty());
 }
 
 TEST_F(CoreTest, ResetClearsEverything) {
@@ -217,6 +237,43 @@ TEST_F(CoreTest, ClearingStatusBitsIsReported) {
   EXPECT_EQ(core.status(), status::kAcknowledge | status::kDriver);
 }
 
+// covers: drivernormative:Basic Facilities of a Virtio Device / Device Configuration Space#1
+TEST_F(CoreTest, WideFieldReadInHalvesWithoutGenerationIsReported) {
+  logic.wide = true;
+  negotiate(feat::bit(feat::kVersion1));
+  uint32_t half = 0;
+  ASSERT_TRUE(core.readConfig(0, &half, 4));
+  ASSERT_TRUE(core.readConfig(4, &half, 4));
+  core.writeStatus(status::kAcknowledge | status::kDriver | status::kFeaturesOk);
+  expectOnly("drivernormative:Basic Facilities of a Virtio Device / Device Configuration Space#1",
+             "config.wide_read_unchecked");
+  EXPECT_EQ(log.size(), 1u);
+}
+
+TEST_F(CoreTest, WideFieldReadUnderTheGenerationLoopIsClean) {
+  logic.wide = true;
+  negotiate(feat::bit(feat::kVersion1));
+  uint32_t half = 0;
+  uint64_t whole = 0;
+  (void)core.readGeneration();
+  ASSERT_TRUE(core.readConfig(0, &half, 4));
+  ASSERT_TRUE(core.readConfig(4, &half, 4));
+  (void)core.readGeneration();
+  ASSERT_TRUE(core.readConfig(0, &whole, 8));  // one access of the whole field needs no generation check
+  core.writeStatus(status::kAcknowledge | status::kDriver | status::kFeaturesOk);
+  logic.wide = false;
+  ASSERT_TRUE(core.readConfig(0, &half, 4));  // not a wide field: nothing to confirm
+  core.writeStatus(status::kAcknowledge | status::kDriver | status::kFeaturesOk);
+  EXPECT_TRUE(log.empty());
+  // a legacy driver has no generation counter: not checked here
+  core.writeStatus(0);
+  core.setLegacy(true);
+  logic.wide = true;
+  ASSERT_TRUE(core.readConfig(0, &half, 4));
+  core.writeStatus(status::kAcknowledge);
+  EXPECT_TRUE(log.empty());
+}
+
 // covers: drivernormative:Basic Facilities of a Virtio Device / Device Status Field#3
 TEST_F(CoreTest, ReinitAfterFailedWithoutResetIsReported) {
   core.writeStatus(status::kAcknowledge | status::kFailed);
@@ -265,10 +322,42 @@ TEST_F(CoreTest, AcceptingUnofferedFeatureIsReported) {
 }
 
 // covers: drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1
-TEST_F(CoreTest, FeatureBitsAbove63AreReported) {
+TEST_F(CoreTest, UnofferedFeatureBitsAbove63AreReported) {
   core.writeStatus(status::kAcknowledge | status::kDriver);
-  core.writeDriverFeatures(2, 1);
+  core.writeDriverFeatures(2, 1);  // feature 64: this device offers nothing above 63
+  EXPECT_EQ(core.readDriverFeatures(2), 1u);
+  core.writeDriverFeatures(0, 0);
+  core.writeDriverFeatures(1, 1);  // VERSION_1
+  core.writeStatus(status::kAcknowledge | status::kDriver | status::kFeaturesOk);
+  EXPECT_FALSE(core.readStatus() & status::kFeaturesOk);
   expectOnly("drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1", "features.not_offered");
+}
+
+// covers: drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1
+TEST_F(CoreTest, FeatureWordsAbove127AreReportedAtOnce) {
+  core.writeStatus(status::kAcknowledge | status::kDriver);
+  core.writeDriverFeatures(4, 1);
+  expectOnly("drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1", "features.not_offered");
+}
+
+TEST_F(CoreTest, FeatureBitsAbove63AreOfferedAndNegotiated) {
+  logic.high = (1ull << 0) | (1ull << 6);  // features 64 and 70
+  EXPECT_EQ(core.readDeviceFeatures(2), 0x41u);
+  EXPECT_EQ(core.readDeviceFeatures(3), 0u);
+  core.writeStatus(status::kAcknowledge | status::kDriver);
+  core.writeDriverFeatures(0, 0);
+  core.writeDriverFeatures(1, 1);  // VERSION_1
+  core.writeDriverFeatures(2, 0x40);  // takes feature 70 only
+  core.writeStatus(status::kAcknowledge | status::kDriver | status::kFeaturesOk);
+  ASSERT_TRUE(core.readStatus() & status::kFeaturesOk);
+  EXPECT_TRUE(core.has(70));
+  EXPECT_FALSE(core.has(64));
+  EXPECT_EQ(core.negotiatedHigh(), 0x40u);
+  EXPECT_TRUE(log.empty());
+  core.writeStatus(0);
+  EXPECT_EQ(core.negotiatedHigh(), 0u);
+  core.setLegacy(true);  // a legacy interface has 32 feature bits
+  EXPECT_EQ(core.readDeviceFeatures(2), 0u);
 }
 
 // covers: drivernormative:Reserved Feature Bits#1

@@ -18,6 +18,7 @@ constexpr unsigned kNotificationData = 38;  ///< VIRTIO_F_NOTIFICATION_DATA
 constexpr unsigned kNotifConfigData = 39;   ///< VIRTIO_F_NOTIF_CONFIG_DATA
 constexpr unsigned kRingReset = 40;         ///< VIRTIO_F_RING_RESET
 constexpr unsigned kAdminVq = 41;           ///< VIRTIO_F_ADMIN_VQ
+constexpr unsigned kSuspend = 43;           ///< VIRTIO_F_SUSPEND (the SUSPEND device status bit)
 
 constexpr uint64_t bit(unsigned n) { return uint64_t{1} << n; }
 constexpr bool has(uint64_t features, unsigned n) { return (features >> n) & 1u; }

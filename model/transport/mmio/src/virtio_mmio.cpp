@@ -268,7 +268,7 @@ uint32_t VirtioMmioDevice::readReg(uint32_t off) {
       return 0;
     case mmio::kConfigGeneration:
       // devicenormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#6: the core bumps the generation on every configuration change.
-      return core_.configGeneration();
+      return core_.readGeneration();
     default: return 0;
   }
 }

@@ -225,7 +225,7 @@ uint32_t VirtioPciDevice::commonField(uint32_t unit, bool sideEffects) {
   const bool qv = q < core_.numQueues();
   switch (unit) {
     case cc::kDeviceFeatureSelect: return dfSelect_;
-    // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Common configuration structure layout#3: offered bits at select * 32 (0 past bit 63).
+    // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Common configuration structure layout#3: offered bits at select * 32 (0 past bit 127).
     case cc::kDeviceFeature: return core_.readDeviceFeatures(dfSelect_);
     case cc::kDriverFeatureSelect: return gfSelect_;
     // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Common configuration structure layout#4: the driver's bits at select * 32.
@@ -243,7 +243,7 @@ uint32_t VirtioPciDevice::commonField(uint32_t unit, bool sideEffects) {
       return s;
     }
     // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Common configuration structure layout#6: the core changes the generation on every config change.
-    case cc::kConfigGeneration: return core_.configGeneration();
+    case cc::kConfigGeneration: return core_.readGeneration();
     case cc::kQueueSelect: return queueSel_;
     // devicenormative:Virtio Transport Options / Virtio Over PCI Bus / PCI Device Layout / Common configuration structure layout#14: 0 for a queue that does not exist.
     case cc::kQueueSize: return qv ? presentedQueueSize(q) : 0;

@@ -31,8 +31,12 @@ struct DriverOptions {
   bool notifConfigData = true;   ///< VIRTIO_F_NOTIF_CONFIG_DATA (PCI modern only)
   bool accessPlatform = true;    ///< VIRTIO_F_ACCESS_PLATFORM (the HAL's DMA addresses are bus addresses)
   bool orderPlatform = true;     ///< VIRTIO_F_ORDER_PLATFORM (our barriers are the hardware-grade ones)
+  bool suspend = true;           ///< VIRTIO_F_SUSPEND (modern interfaces; lets suspend() / resume() work)
   /// Device-type feature bits the device driver understands (only bits 0..23, 41, 42 and 50..63 are taken).
   uint64_t deviceFeatures = 0;
+  /// Feature bits 64..127 the device driver understands (bit 0 = feature 64); modern interfaces only. The words
+  /// above bit 63 are read and written only when this is not 0.
+  uint64_t deviceFeaturesHigh = 0;
   /// Queues to set up: -1 = every queue the device has (num_queues; MMIO / legacy: until QueueSizeMax reads 0).
   int numQueues = -1;
   uint32_t maxQueueSize = 256;   ///< cap on the size chosen for each queue (split: rounded down to a power of 2)
@@ -40,11 +44,15 @@ struct DriverOptions {
   InterruptMode interrupts = InterruptMode::Auto;
   uint64_t resetTimeoutNs = 100'000'000;  ///< device / queue reset must read back 0 within this (simulated) time
   uint64_t needsResetGraceNs = 1'000'000; ///< time the device has to notify a DEVICE_NEEDS_RESET we saw
+  uint64_t suspendTimeoutNs = 100'000'000; ///< suspend() / resume() must show in the status within this time
   bool verifyConfigGeneration = true;     ///< re-read configuration to catch changes without a new generation
   DriverQueueOptions queueOptions;
   bool initialize = true;                 ///< open(): run init() before returning
   /// Device-specific setup, run after the queues are set up and before DRIVER_OK. False = give up (FAILED).
   std::function<bool(Device&)> setup;
+  /// Device-specific feature choice in step 4 (the configuration may be read): gets the offered features and the
+  /// subset the driver would accept, returns the subset to write. Empty = accept that subset.
+  std::function<uint64_t(Device&, uint64_t offered, uint64_t accepted)> chooseFeatures;
 };
 
 enum class DeviceState : uint8_t {
@@ -52,6 +60,7 @@ enum class DeviceState : uint8_t {
   Live,           ///< DRIVER_OK set
   Failed,         ///< initialisation failed; FAILED set (failure() says why)
   NeedsReset,     ///< the device set DEVICE_NEEDS_RESET; nothing is submitted until recover()
+  Suspended,      ///< VIRTIO_F_SUSPEND: suspended by suspend(); no buffers, notifications or config writes
 };
 const char* deviceStateName(DeviceState s);
 
@@ -84,6 +93,13 @@ class Device {
   bool legacy() const { return t_->legacy(); }
   uint64_t offeredFeatures() const { return offered_; }
   uint64_t features() const { return features_; }
+  /// Feature bits 64..127 (bit 0 = feature 64): offered (as read) and negotiated.
+  uint64_t offeredFeaturesHigh() const { return offeredHi_; }
+  uint64_t featuresHigh() const { return featuresHi_; }
+  /// Whether feature `bit` (0..127) was negotiated.
+  bool hasFeature(unsigned bit) const {
+    return bit < 64 ? ((features_ >> bit) & 1u) != 0 : bit < 128 && ((featuresHi_ >> (bit - 64)) & 1u) != 0;
+  }
   /// The status byte as the driver last wrote it.
   uint8_t driverStatus() const { return status_; }
 
@@ -99,6 +115,18 @@ class Device {
   /// Read the status; true while the device is live. Finds DEVICE_NEEDS_RESET even without a notification (and
   /// reports the missing notification).
   bool checkStatus();
+  /// @name VIRTIO_F_SUSPEND
+  /// @{
+  /// Suspend a live device: set SUSPEND, then re-read the status until it shows SUSPEND=1 and DRIVER_OK=0
+  /// (state Suspended). False when VIRTIO_F_SUSPEND was not negotiated, the device is not live, it set
+  /// DEVICE_NEEDS_RESET (state NeedsReset) or it did not suspend in time (reported as a device violation).
+  /// While suspended, kick() and writeConfig() do nothing and the typed drivers submit nothing (live() is false).
+  bool suspend();
+  /// Resume a suspended device: set DRIVER_OK again and wait until the status shows SUSPEND=0 and DRIVER_OK=1
+  /// before anything else (state Live). False on DEVICE_NEEDS_RESET or when the device did not resume in time.
+  bool resume();
+  bool suspended() const { return state_ == DeviceState::Suspended; }
+  /// @}
   /// VIRTIO_F_RING_RESET: reset queue q, reset its DriverQueue, and set it up and enable it again.
   bool resetQueue(uint16_t q);
 
@@ -112,7 +140,8 @@ class Device {
   bool readConfig(uint32_t off, T* out) {
     return t_->readConfig(off, out, sizeof(T));
   }
-  void writeConfig(uint32_t off, const void* buf, size_t len) { t_->writeConfig(off, buf, len); }
+  /// Device-specific configuration write; ignored while suspended.
+  void writeConfig(uint32_t off, const void* buf, size_t len);
   /// Configuration generation as last seen by a configuration change.
   uint32_t lastConfigGeneration() const { return lastGeneration_; }
   uint64_t configChanges() const { return configChanges_; }
@@ -124,6 +153,8 @@ class Device {
   bool setupQueue(uint16_t q, uint32_t maxSize);
   void handleConfigChange();
   void enterNeedsReset();
+  /// suspend() / resume(): re-read the status until (status & mask) == want; false on NEEDS_RESET or timeout.
+  bool waitStatus(uint8_t mask, uint8_t want, const char* clause, const char* kind, const char* what);
   void dispatch(const InterruptEvents& ev);
   static void notifyThunk(void* ctx, int queue, uint32_t value);
 
@@ -134,6 +165,7 @@ class Device {
   std::string failure_;
   uint8_t status_ = 0;
   uint64_t offered_ = 0, features_ = 0;
+  uint64_t offeredHi_ = 0, featuresHi_ = 0;  // feature bits 64..127
   std::vector<std::unique_ptr<DriverQueue>> queues_;
   struct Cb {
     QueueCallback fn = nullptr;

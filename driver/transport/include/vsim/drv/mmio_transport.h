@@ -40,6 +40,8 @@ class MmioTransport final : public Transport {
   void setStatus(uint8_t s) override;
   uint64_t deviceFeatures() override;
   void writeDriverFeatures(uint64_t accepted) override;
+  uint64_t deviceFeaturesHigh() override;
+  void writeDriverFeaturesHigh(uint64_t accepted) override;
   uint64_t transportFeatures() const override;
   int numQueues() override { return kQueueCountUnknown; }
   uint32_t queueMaxSize(uint16_t q) override;

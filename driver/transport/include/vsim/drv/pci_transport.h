@@ -66,6 +66,8 @@ class PciModernTransport final : public PciTransportBase {
   uint64_t deviceFeatures() override;
   bool validateOffer(uint64_t offered) override;
   void writeDriverFeatures(uint64_t accepted) override;
+  uint64_t deviceFeaturesHigh() override;
+  void writeDriverFeaturesHigh(uint64_t accepted) override;
   uint64_t transportFeatures() const override;
   int numQueues() override;
   uint32_t queueMaxSize(uint16_t q) override;

@@ -93,6 +93,10 @@ class Transport {
   }
   /// Write the accepted features to the device.
   virtual void writeDriverFeatures(uint64_t accepted) = 0;
+  /// Feature bits 64..127 (bit 0 = feature 64): offered, and written. Transports with 64 feature bits or fewer
+  /// (legacy) have none.
+  virtual uint64_t deviceFeaturesHigh() { return 0; }
+  virtual void writeDriverFeaturesHigh(uint64_t accepted) { (void)accepted; }
   /// Reserved (transport / ring) feature bits this transport knows how to drive; others are never accepted.
   virtual uint64_t transportFeatures() const = 0;
   /// The final feature set (after FEATURES_OK was accepted, or after the feature write on legacy).

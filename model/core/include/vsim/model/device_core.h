@@ -1,5 +1,5 @@
-// DeviceCore: the transport-independent half of every virtio device: status state machine and reset, 64-bit
-// feature negotiation, queue configuration and the ring engines, config space with its generation counter,
+// DeviceCore: the transport-independent half of every virtio device: status state machine and reset, feature
+// negotiation over 128 bits, queue configuration and the ring engines, config space with its generation counter,
 // notifications in both directions and DEVICE_NEEDS_RESET. Transports (PCI modern/legacy, MMIO v2/v1) are register
 // front-ends that call into it; device types plug in as DeviceLogic.
 //
@@ -46,6 +46,8 @@ struct CoreOptions {
   uint64_t ringFeatures = 0;  // 0 = kDefaultRingFeatures
   /// The device refuses FEATURES_OK when the accepted subset is invalid (strict; the spec allows it).
   bool refuseInvalidFeatures = true;
+  /// Offer VIRTIO_F_SUSPEND (bit 43) on modern interfaces and honour the SUSPEND status bit.
+  bool suspend = true;
   /// Legal-but-unusual behaviour to shake out driver bugs (default: none).
   Personality personality;
 };
@@ -85,6 +87,8 @@ class DeviceCore {
   uint8_t status() const { return status_; }
   bool driverOk() const { return (status_ & 4) != 0; }
   bool needsReset() const { return (status_ & 64) != 0; }
+  /// VIRTIO_F_SUSPEND: the device presents SUSPEND=1 / DRIVER_OK=0 and touches neither queues nor interrupts.
+  bool suspended() const { return suspended_; }
   /// Device reset (status 0 written, or a transport reset).
   void reset();
   /// @}
@@ -96,15 +100,23 @@ class DeviceCore {
   void writeDriverFeatures(uint32_t select, uint32_t value);
   uint32_t readDriverFeatures(uint32_t select) const;
   uint64_t driverFeatures() const { return driverFeatures_; }
+  /// Feature bits 64..127 (bit 0 = feature 64): offered, written by the driver, negotiated.
+  uint64_t offeredFeaturesHigh() const;
+  uint64_t driverFeaturesHigh() const { return driverFeaturesHi_; }
+  uint64_t negotiatedHigh() const { return negotiatedHi_; }
   /// What both sides agreed (valid once FEATURES_OK was accepted, or a legacy driver set DRIVER_OK).
   uint64_t negotiated() const { return negotiated_; }
-  bool has(unsigned bit) const { return (negotiated_ >> bit) & 1u; }
+  bool has(unsigned bit) const {
+    return bit < 64 ? ((negotiated_ >> bit) & 1u) != 0 : bit < 128 && ((negotiatedHi_ >> (bit - 64)) & 1u) != 0;
+  }
   /// @}
 
   /// @name Device configuration space
   /// @{
   uint32_t configSize() const { return logic_.configSize(); }
   uint8_t configGeneration() const { return generation_; }
+  /// The driver's read of config_generation / ConfigGeneration (transports call this, not configGeneration()).
+  uint8_t readGeneration();
   /// Driver read; false if [off, off+len) is outside the config space (the caller reports it).
   bool readConfig(uint32_t off, void* dst, uint32_t len);
   /// Driver write; checks the initialisation rule on config writes; false if outside the config space.
@@ -164,12 +176,28 @@ class DeviceCore {
     uint64_t configNotifications = 0;
     uint64_t chainsDone = 0;
     uint64_t resets = 0;
+    uint64_t suspends = 0;
+    uint64_t resumes = 0;
   };
   const Stats& stats() const { return stats_; }
 
  private:
   void raise(IrqKind kind, uint16_t q);
   bool acceptFeatures();
+  /// @name VIRTIO_F_SUSPEND (device_suspend.cpp)
+  /// @{
+  /// The driver wrote v with SUSPEND newly set. True when the write was fully handled (suspended, or failed to);
+  /// false when it was not taken: SUSPEND is then dropped from v and writeStatus() processes the rest.
+  bool requestSuspend(uint8_t old, uint8_t& v);
+  /// A status write while suspended (resume, FAILED, a repeat).
+  void writeStatusSuspended(uint8_t v);
+  void suspend();
+  void resume();
+  /// Where each queue's driver had got to when the device suspended (split: avail idx; packed: descriptor flags).
+  void markAvail();
+  /// Queues whose driver made buffers available since markAvail().
+  uint32_t availSinceMark();
+  /// @}
   void afterChainDone();
   /// Personality: push the completions held for q (reversed with out_of_order unless IN_ORDER was negotiated).
   void flushHeld(uint16_t q);
@@ -179,6 +207,8 @@ class DeviceCore {
   };
   std::vector<std::vector<Held>> held_;  // per queue, personality batching only
   uint32_t churnLeft_ = 0;
+  int64_t wideReadStart_ = -1;  // a >32-bit field read piecewise, waiting for the driver's generation re-read
+  void checkWideRead(const char* before);
   uint64_t doneSinceReset_ = 0;
 
   DeviceLogic& logic_;
@@ -193,8 +223,21 @@ class DeviceCore {
   uint8_t generation_ = 0;
   uint64_t driverFeatures_ = 0;
   uint64_t negotiated_ = 0;
+  uint64_t driverFeaturesHi_ = 0, negotiatedHi_ = 0;  // feature bits 64..127
   bool featuresOkReread_ = false;  // the driver read status after setting FEATURES_OK
   bool warnedNeedsReset_ = false;
+  // VIRTIO_F_SUSPEND state
+  bool suspended_ = false;
+  bool suspendUnread_ = false;    // SUSPEND written, status not read since
+  bool resumeUnread_ = false;     // resumed, status not read since
+  bool configDeferred_ = false;   // a configuration change happened while suspended
+  std::vector<std::vector<uint8_t>> availMark_;  // per queue, see markAvail()
+  struct Stashed {
+    uint16_t q;
+    Chain chain;
+    uint32_t written;
+  };
+  std::vector<Stashed> stashed_;  // completions the logic handed over while suspended
   std::vector<QueueState> queues_;
   std::vector<bool> pending_;
   Chain chain_;  // reused for every pop

@@ -35,12 +35,20 @@ class DeviceLogic {
   /// Short name for traces and reports ("rng", "blk", ...).
   virtual std::string name() const = 0;
   /// Device-type feature bits this instance offers (the core adds the transport/ring bits it supports).
+  /// Offered feature bits 64..127 (bit 0 of the result is feature bit 64); modern interfaces only.
+  virtual uint64_t deviceFeaturesHigh() const { return 0; }
   virtual uint64_t deviceFeatures() const = 0;
   virtual uint16_t numQueues() const = 0;
   /// Largest queue size the device supports for queue q (presented as the maximum / default).
   virtual uint16_t queueMaxSize(uint16_t q) const { (void)q; return 256; }
   /// Bytes of device-specific configuration space.
   virtual uint32_t configSize() const = 0;
+  /// Fields wider than 32 bits: true (with the field's first byte and size) when byte `off` belongs to one. The core
+  /// uses it to see a driver read such a field piecewise without the config-generation check.
+  virtual bool wideConfigField(uint32_t off, uint32_t& start, uint32_t& size) const {
+    (void)off, (void)start, (void)size;
+    return false;
+  }
   /// Read config bytes [off, off+len) (the core has bounds-checked them).
   virtual void readConfig(uint32_t off, void* dst, uint32_t len) = 0;
   /// Write config bytes; return false if the field is read-only (the core reports the violation).
@@ -50,6 +58,11 @@ class DeviceLogic {
   }
   /// Device-type rules on the accepted features (dependencies); return an empty string if acceptable, else the
   /// clause ID the subset breaks. Called when the driver sets FEATURES_OK.
+  /// Dependency rules involving feature bits 64..127: the clause a broken rule violates, or "" (see checkFeatures).
+  virtual std::string checkFeaturesHigh(uint64_t accepted, uint64_t acceptedHigh) const {
+    (void)accepted, (void)acceptedHigh;
+    return {};
+  }
   virtual std::string checkFeatures(uint64_t accepted) const {
     (void)accepted;
     return {};

@@ -9,6 +9,8 @@
 //   "needs_reset_after=N" enter DEVICE_NEEDS_RESET after N completed requests (once per reset)
 //   "queue_max=N"         offer N as every queue's maximum size (1..32768; split rounds down to a power of 2)
 //   "no_event_idx", "no_indirect", "no_packed"  do not offer that feature
+//   "suspend_fails"       a SUSPEND request is answered with DEVICE_NEEDS_RESET instead of suspending
+//   "resume_fails"        a resume (DRIVER_OK set while suspended) is answered with DEVICE_NEEDS_RESET
 #pragma once
 #include <cstdint>
 #include <string>
@@ -25,13 +27,16 @@ struct Personality {
   uint32_t needsResetAfter = 0;
   uint32_t queueMax = 0;
   uint64_t featuresRemoved = 0;
+  bool suspendFails = false;
+  bool resumeFails = false;
 
   bool isDefault() const;
   /// Parse "a,b=N,..." ("" or "default" = none). Throws std::invalid_argument naming the bad item.
   static Personality parse(const std::string& spec);
   /// The canonical name ("default" when none).
   std::string name() const;
-  /// Every single personality, for "run under all personalities".
+  /// Every single personality, for "run under all personalities" (suspend_fails / resume_fails are left out: only
+  /// a driver that suspends the device can tell them from the default, and the suite's suspend tests set them).
   static std::vector<std::string> catalogue();
 };
 
