@@ -84,18 +84,8 @@ BlkStatus BlkDriver::transact(uint16_t q, uint32_t type, uint64_t sector, uint64
   }
   const bool indirect = bo_.useIndirect && bufs.size() > 2 && feat::has(dq.features(), feat::kIndirectDesc) &&
                         bufs.size() <= dq.options().maxIndirectLen;
-  const int head = dq.add(bufs.data(), bufs.size(), /*cookie=*/q + 1, indirect);
-  if (head == kAddBroken) return BlkStatus::NotLive;
-  if (head < 0) return BlkStatus::Rejected;
-  s.outstanding = true;
-  ++stats_.requests;
-  dev_->kick(q);
   uint32_t len = 0;
-  if (!waitUsed(q, bo_.timeoutNs, &len)) {
-    ++stats_.errors;
-    return dev_->live() && !dq.broken() ? BlkStatus::Timeout : BlkStatus::NotLive;
-  }
-  s.outstanding = false;
+  if (const BlkStatus sub = submitAndWait(q, bufs.data(), bufs.size(), indirect, &len); sub != BlkStatus::Ok) return sub;
   if (usedLen) *usedLen = len;
   uint8_t st = 0xff;
   mem.load(statusAddr, &st);
@@ -105,14 +95,43 @@ BlkStatus BlkDriver::transact(uint16_t q, uint32_t type, uint64_t sector, uint64
   }
   // drivernormative:Basic Facilities of a Virtio Device / Virtqueues / The Virtqueue Used Ring#1: nothing past the used length is trusted (modern); a legacy driver ignores the used length (legacy block interface).
   const uint64_t writable = (dataWritable ? uint64_t{dataBytes} : 0) + 1;
-  BlkStatus r;
-  if (!dev_->legacy() && len < writable) r = BlkStatus::NoStatus;
-  else if (st == blk::kSOk) r = BlkStatus::Ok;
-  else if (st == blk::kSIoErr) r = BlkStatus::IoErr;
-  else if (st == blk::kSUnsupp) r = BlkStatus::Unsupp;
-  else r = BlkStatus::BadStatus;
+  const BlkStatus r = !dev_->legacy() && len < writable ? BlkStatus::NoStatus : statusOf(st);
   if (r != BlkStatus::Ok) ++stats_.errors;
   return r;
+}
+
+BlkStatus BlkDriver::submitAndWait(uint16_t q, const Buf* bufs, size_t n, bool indirect, uint32_t* len) {
+  DriverQueue& dq = dev_->queue(q);
+  const int head = dq.add(bufs, n, /*cookie=*/q + 1, indirect);
+  if (head == kAddBroken) return BlkStatus::NotLive;
+  if (head < 0) return BlkStatus::Rejected;
+  Slot& s = slots_[q];
+  s.outstanding = true;
+  ++stats_.requests;
+  dev_->kick(q);
+  if (!waitUsed(q, bo_.timeoutNs, len)) {
+    ++stats_.errors;
+    return dev_->live() && !dq.broken() ? BlkStatus::Timeout : BlkStatus::NotLive;
+  }
+  s.outstanding = false;
+  return BlkStatus::Ok;
+}
+
+BlkStatus BlkDriver::statusOf(uint8_t st) const {
+  switch (st) {
+    case blk::kSOk: return BlkStatus::Ok;
+    case blk::kSIoErr: return BlkStatus::IoErr;
+    case blk::kSUnsupp: return BlkStatus::Unsupp;
+    default: break;
+  }
+  if (!has(blk::kFZoned)) return BlkStatus::BadStatus;  // the zoned values are only defined with ZONED
+  switch (st) {
+    case blk::kSZoneInvalidCmd: return BlkStatus::ZoneInvalidCmd;
+    case blk::kSZoneUnalignedWp: return BlkStatus::ZoneUnalignedWp;
+    case blk::kSZoneOpenResource: return BlkStatus::ZoneOpenResource;
+    case blk::kSZoneActiveResource: return BlkStatus::ZoneActiveResource;
+    default: return BlkStatus::BadStatus;
+  }
 }
 
 BlkStatus BlkDriver::rw(bool isWrite, uint64_t sector, uint8_t* buf, size_t bytes, int queue) {
@@ -123,10 +142,19 @@ BlkStatus BlkDriver::rw(bool isWrite, uint64_t sector, uint8_t* buf, size_t byte
   if (sector > cfg_.capacity || bytes / blk::kSector > cfg_.capacity - sector) return BlkStatus::Rejected;
   const bool roOffered = (dev_->offeredFeatures() >> blk::kFRo) & 1u;
   if (isWrite && roOffered && !bo_.writeReadOnly) return BlkStatus::Rejected;
+  const uint64_t gran = zoned() && cfg_.writeGranularity ? cfg_.writeGranularity : blk::kSector;
+  // drivernormative:Device Types / Block Device / Device Operation#26: writes to a zoned device are whole write_granularity units at aligned offsets (the caller keeps them at the write pointer and within the zone).
+  if (isWrite && zoned() && ((sector * blk::kSector) % gran || bytes % gran)) return BlkStatus::Rejected;
   const uint16_t q = pick(queue);
   GuestMemory& mem = dev_->hal().dmaMemory();
   for (size_t done = 0; done < bytes;) {
-    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(maxReq_, bytes - done));
+    uint32_t n = static_cast<uint32_t>(std::min<size_t>(maxReq_, bytes - done));
+    if (zoned()) {  // one request never spans two zones (a sequential zone refuses that)
+      const uint64_t at = sector + done / blk::kSector, zs = cfg_.zoneSectors;
+      n = static_cast<uint32_t>(std::min<uint64_t>(n, (zs - at % zs) * blk::kSector));
+      if (isWrite && n % gran) n = static_cast<uint32_t>(n / gran * gran);
+      if (n == 0) return BlkStatus::Rejected;
+    }
     if (isWrite && !mem.write(slots_[q].data, buf + done, n)) return BlkStatus::NotLive;
     const BlkStatus st = transact(q, isWrite ? blk::kTOut : blk::kTIn, sector + done / blk::kSector, slots_[q].data, n,
                                   !isWrite);

@@ -18,6 +18,10 @@ const char* blkStatusName(BlkStatus s) {
     case BlkStatus::Timeout: return "timeout";
     case BlkStatus::NotLive: return "not-live";
     case BlkStatus::Busy: return "busy";
+    case BlkStatus::ZoneInvalidCmd: return "zone-invalid-cmd";
+    case BlkStatus::ZoneUnalignedWp: return "zone-unaligned-wp";
+    case BlkStatus::ZoneOpenResource: return "zone-open-resource";
+    case BlkStatus::ZoneActiveResource: return "zone-active-resource";
   }
   return "?";
 }
@@ -76,6 +80,29 @@ bool readBlkConfig(Device& dev, BlkConfig* out) {
     ok &= dev.readConfig(cfg::kMaxSecureEraseSeg, &c.maxSecureEraseSeg);
     ok &= dev.readConfig(cfg::kSecureEraseSectorAlignment, &c.secureEraseSectorAlignment);
   }
+  if (offered(kFZoned) && negotiated(kFZoned)) {
+    ok &= dev.readConfig(cfg::kZoneSectors, &c.zoneSectors);
+    ok &= dev.readConfig(cfg::kMaxOpenZones, &c.maxOpenZones);
+    ok &= dev.readConfig(cfg::kMaxActiveZones, &c.maxActiveZones);
+    ok &= dev.readConfig(cfg::kMaxAppendSectors, &c.maxAppendSectors);
+    ok &= dev.readConfig(cfg::kWriteGranularity, &c.writeGranularity);
+    ok &= dev.readConfig(cfg::kZonedModel, &c.zonedModel);
+    uint8_t u2[3] = {};
+    ok &= dev.readConfig(cfg::kUnused2, u2, 3);
+    // devicenormative:Device Types / Block Device / Device Initialization#18: unused2 reads 0.
+    if (ok && (u2[0] | u2[1] | u2[2]))
+      report(dev, blk::clause::kUnused2Zero, "blk.padding_not_zero", "zoned.unused2 is not 0",
+             {{"unused2", uint64_t{u2[0]} | uint64_t{u2[1]} << 8 | uint64_t{u2[2]} << 16}});
+    // devicenormative:Device Types / Block Device / Device Initialization#9: model is one of NONE, HM, HA.
+    if (ok && c.zonedModel > kZHa)
+      report(dev, blk::clause::kZonedModelValue, "blk.zoned_model_invalid", "zoned.model is not a defined zoned model",
+             {{"model", c.zonedModel}});
+    // devicenormative:Device Types / Block Device / Device Initialization#15: max_append_sectors within seg_max * size_max.
+    if (ok && c.segMax && c.sizeMax && uint64_t{c.maxAppendSectors} * kSector > uint64_t{c.segMax} * c.sizeMax)
+      report(dev, blk::clause::kAppendWithinSeg, "blk.max_append_too_large", "max_append_sectors exceeds seg_max * size_max",
+             {{"max_append_sectors", c.maxAppendSectors}, {"seg_max", c.segMax}, {"size_max", c.sizeMax}});
+    if (c.zonedModel == kZNone) c.zoneSectors = 0;  // drive-managed: an ordinary disk
+  }
   if (!ok) return false;
 
   // Padding is only looked at where the structure certainly extends over it (a field after it is offered).
@@ -111,7 +138,18 @@ bool readBlkConfig(Device& dev, BlkConfig* out) {
 std::unique_ptr<BlkDriver> BlkDriver::open(Hal& hal, const DiscoveredDevice& d, DriverOptions opts, ViolationSink& sink,
                                            BlkDriverOptions bo) {
   if (d.type != kDeviceType) return nullptr;
-  bo.features &= ~(1ull << blk::kFZoned);  // not supported: never accepted
+  // drivernormative:Device Types / Block Device / Device Initialization#5: ZONED is accepted only because this driver handles all three zoned models (host-managed, host-aware, none).
+  // drivernormative:Device Types / Block Device / Device Initialization#8: it can drive a host-managed device, so FEATURES_OK is set with ZONED accepted.
+  opts.chooseFeatures = [](Device& dev, uint64_t offered, uint64_t accepted) -> uint64_t {
+    if (dev.legacy()) return accepted & ~(1ull << blk::kFZoned);  // ZONED needs FEATURES_OK: never on legacy
+    if (!((accepted >> blk::kFZoned) & 1u)) return accepted;
+    uint8_t model = 0xff;  // the zoned model decides what else may be accepted
+    if (!dev.readConfig(blk::cfg::kZonedModel, &model)) return accepted & ~(1ull << blk::kFZoned);
+    // drivernormative:Device Types / Block Device / Device Initialization#6: no DISCARD from a host-managed device.
+    if (model == blk::kZHm) accepted &= ~(1ull << blk::kFDiscard);
+    (void)offered;
+    return accepted;
+  };
   // drivernormative:Device Types / Block Device / Device Operation#3: RO is accepted whenever offered (it is in the default set).
   opts.deviceFeatures = bo.features;
   opts.numQueues = (bo.features >> blk::kFMq) & 1u ? -1 : 1;  // every queue the device has, or requestq1 only
@@ -183,6 +221,11 @@ BlkDriver::BlkDriver(std::unique_ptr<Device> dev, const BlkConfig& cfg, BlkDrive
     s.segs = a.alloc(uint64_t{s.segCap} * blk::kSegmentBytes, 16);
     if (twoDescriptors_)
       s.stage = a.alloc(blk::kHeaderBytes + std::max<uint64_t>(maxReq_, uint64_t{s.segCap} * blk::kSegmentBytes) + 1, 64);
+    if (zoned()) {
+      s.za = a.alloc(blk::kHeaderBytes + maxReq_, 64);
+      s.zaTail = a.alloc(64, 64);
+      if (s.za == GuestAllocator::kFail || s.zaTail == GuestAllocator::kFail) return;
+    }
     if (s.hdr == GuestAllocator::kFail || s.status == GuestAllocator::kFail || s.data == GuestAllocator::kFail ||
         s.segs == GuestAllocator::kFail || s.stage == GuestAllocator::kFail)
       return;

@@ -21,5 +21,16 @@ inline constexpr const char* kSecureEraseSegMax = "drivernormative:Device Types 
 inline constexpr const char* kWriteZeroesSegMax = "drivernormative:Device Types / Block Device / Device Operation#11";
 inline constexpr const char* kWritebackWrite = "drivernormative:Device Types / Block Device / Device Operation#12";
 inline constexpr const char* kDiscardUnmap = "drivernormative:Device Types / Block Device / Device Operation#14";
+// Zoned (blk_zoned.cpp).
+inline constexpr const char* kZonedModelUnread = "drivernormative:Device Types / Block Device / Device Initialization#5";
+inline constexpr const char* kHmNoDiscard = "drivernormative:Device Types / Block Device / Device Initialization#6";
+inline constexpr const char* kHmNeedsZoned = "drivernormative:Device Types / Block Device / Device Initialization#8";
+inline constexpr const char* kReportSector = "drivernormative:Device Types / Block Device / Device Operation#18";
+inline constexpr const char* kMgmtSector = "drivernormative:Device Types / Block Device / Device Operation#20";
+inline constexpr const char* kResetAllSector = "drivernormative:Device Types / Block Device / Device Operation#21";
+inline constexpr const char* kAppendSector = "drivernormative:Device Types / Block Device / Device Operation#22";
+inline constexpr const char* kAppendGranularity = "drivernormative:Device Types / Block Device / Device Operation#23";
+inline constexpr const char* kAppendMax = "drivernormative:Device Types / Block Device / Device Operation#24";
+inline constexpr const char* kSeqWriteRules = "drivernormative:Device Types / Block Device / Device Operation#26";
 
 }  // namespace vsim::model::blk::clause

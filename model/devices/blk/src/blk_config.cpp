@@ -99,6 +99,7 @@ void BlkDevice::fillConfig(uint8_t* c) const {
     put<uint32_t>(c, cfg::kMaxSecureEraseSeg, p_.maxSecureEraseSeg);
     put<uint32_t>(c, cfg::kSecureEraseSectorAlignment, p_.secureEraseSectorAlignment);
   }
+  fillZonedConfig(c);
 }
 
 void BlkDevice::checkConfigAccess(uint32_t off, uint32_t len, bool write) {
@@ -106,6 +107,7 @@ void BlkDevice::checkConfigAccess(uint32_t off, uint32_t len, bool write) {
   for (size_t i = 0; i < sizeof(kFields) / sizeof(kFields[0]); ++i) {
     const Field& f = kFields[i];
     if (off >= f.off + f.width || off + len <= f.off) continue;
+    if (f.off == blk::cfg::kZonedModel && !write) modelRead_ = true;
     if (f.feature >= 0 && !offered(static_cast<unsigned>(f.feature)) && (write || !(reportedFields_ >> i & 1u))) {
       if (!write) reportedFields_ |= uint64_t{1} << i;
       // drivernormative:Basic Facilities of a Virtio Device / Device Configuration Space#3: an optional field is only touched when its feature is offered.

@@ -50,8 +50,25 @@ BlkDevice::BlkDevice(const BlkParams& p, const std::string& where) : p_(p), wher
   // devicenormative:Device Types / Block Device / Device Operation#16: LIFETIME only when asked for (a simulated worn medium); a plain file or memory has no such metrics.
   if (p_.lifetime) features_ |= bit(kFLifetime);
   if (p_.secureErase) features_ |= bit(kFSecureErase);
-  // devicenormative:Device Types / Block Device / Device Initialization#5: this model is not zoned, so ZONED is never offered (on any interface, legacy included: Device Initialization#6).
+  // devicenormative:Device Types / Block Device / Device Initialization#5: ZONED is offered only by the zoned personality (the `zoned` option); a plain disk never offers it.
+  if (p_.isZoned()) {
+    features_ |= bit(kFZoned);
+    BlkZoneLayout l;
+    l.capacity = capacity_;
+    l.zoneSectors = p_.zoneSectors;
+    l.conventional = p_.conventionalZones;
+    l.hostManaged = p_.zoned == "host-managed";
+    l.maxOpen = p_.maxOpenZones;
+    l.maxActive = p_.maxActiveZones;
+    zones_ = BlkZoneTable(l);
+  }
   writeback_ = p_.writeback ? 1 : 0;
+}
+
+uint64_t BlkDevice::deviceFeatures() const {
+  // devicenormative:Device Types / Block Device / Device Initialization#6: never offered over a legacy interface.
+  if (core_ && core_->legacy()) return features_ & ~(uint64_t{1} << blk::kFZoned);
+  return features_;
 }
 
 BlkDevice::~BlkDevice() { writeBackCache(); }
@@ -64,7 +81,7 @@ std::string BlkDevice::checkFeatures(uint64_t accepted) const {
   // writethrough (each write is stable when it completes).
   // devicenormative:Device Types / Block Device / Device Initialization#3: CONFIG_WCE without FLUSH starts with writeback 0.
   if (!((accepted >> blk::kFFlush) & 1u)) writeback_ = 0;
-  return {};  // the block device's features have no dependencies among themselves (ZONED is never offered)
+  return checkZonedFeatures(accepted);  // the other block features have no dependencies among themselves
 }
 
 void BlkDevice::onDriverOk(DeviceCore& core) {
@@ -86,6 +103,7 @@ void BlkDevice::onReset() {
   writeback_ = p_.writeback ? 1 : 0;
   reportedFields_ = 0;
   reportedEarlyWriteback_ = false;
+  modelRead_ = false;  // the zone states themselves are the medium's: they survive a reset
 }
 
 bool BlkDevice::caching() const {
@@ -169,7 +187,7 @@ bool BlkDevice::readVisible(uint64_t off, void* dst, uint64_t len) {
 bool BlkDevice::flushCache() { return writeBackCache(); }
 
 bool BlkDevice::resize(uint64_t bytes) {
-  if (bytes % blk::kSector || p_.readOnly || !store_->resize(bytes)) return false;
+  if (bytes % blk::kSector || p_.readOnly || p_.isZoned() || !store_->resize(bytes)) return false;
   capacity_ = bytes / blk::kSector;
   cache_.dropFrom(capacity_);
   // devicenormative:Device Types / Block Device / Device Operation#2: a capacity change comes with a configuration change notification.

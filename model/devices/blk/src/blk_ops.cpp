@@ -59,12 +59,17 @@ uint8_t BlkDevice::doRead(Req& r) {
     return reject(r, blk::kSIoErr, "read past the capacity");
   }
   if (r.unsafe) return reject(r, blk::kSIoErr, "writable buffers overlap another buffer or a ring");
+  if (zonedActive()) {
+    size_t zone = 0;
+    if (const uint8_t st = zonedRangeCheck(r, r.sector, len / blk::kSector, false, &zone)) return st;
+  }
   std::vector<uint8_t> buf(std::min(len, kChunk));
   for (uint64_t off = 0; off < len;) {
     const uint64_t n = std::min<uint64_t>(buf.size(), len - off);
     const uint64_t first = r.sector + off / blk::kSector;
     if (!storeRead(first * blk::kSector, buf.data(), n)) return reject(r, blk::kSIoErr, "backing store read failed");
     cache_.overlay(first, buf.data(), n / blk::kSector);
+    if (zonedActive()) maskUnwritten(first, buf.data(), n / blk::kSector);
     r.q.writeToChain(r.c, off, buf.data(), n);
     off += n;
     r.filled = off;
@@ -98,12 +103,22 @@ uint8_t BlkDevice::doWrite(Req& r) {
   // devicenormative:Device Types / Block Device / Device Operation#4: ... and writes no data.
   if (offered(blk::kFRo)) return reject(r, blk::kSIoErr, "write to a read-only device");
   if (r.unsafe) return reject(r, blk::kSIoErr, "the status byte overlaps another buffer or a ring");
+  if (zonedActive()) {
+    size_t zone = 0;
+    if (const uint8_t st = zonedRangeCheck(r, r.sector, len / blk::kSector, true, &zone)) return st;
+  }
+  if (const uint8_t st = writeFromChain(r, blk::kHeaderBytes, r.sector, len)) return st;
+  stats_.bytesWritten += len;
+  return blk::kSOk;
+}
+
+uint8_t BlkDevice::writeFromChain(Req& r, uint64_t from, uint64_t sector, uint64_t len) {
   const bool cached = caching();
   std::vector<uint8_t> buf(std::min(len, kChunk));
   for (uint64_t off = 0; off < len;) {
     const uint64_t n = std::min<uint64_t>(buf.size(), len - off);
-    const uint64_t first = r.sector + off / blk::kSector;
-    if (r.q.readFromChain(r.c, blk::kHeaderBytes + off, buf.data(), n) != n)
+    const uint64_t first = sector + off / blk::kSector;
+    if (r.q.readFromChain(r.c, from + off, buf.data(), n) != n)
       return reject(r, blk::kSIoErr, "write data could not be read");
     if (cached) {
       cache_.put(first, buf.data(), n / blk::kSector);
@@ -118,8 +133,7 @@ uint8_t BlkDevice::doWrite(Req& r) {
   if (!cached && p_.sync && !store_->sync()) return reject(r, blk::kSIoErr, "backing store sync failed");
   if (cached && p_.cacheLimit && cache_.dirtyBytes() > p_.cacheLimit && !writeBackCache())
     return reject(r, blk::kSIoErr, "cache write-back failed");
-  stats_.bytesWritten += len;
-  return blk::kSOk;
+  return 0;
 }
 
 uint8_t BlkDevice::doFlush(Req& r) {
@@ -242,6 +256,9 @@ uint8_t BlkDevice::doSegments(Req& r) {
   }
   // devicenormative:Device Types / Block Device / Device Operation#3: these are writes too: IOERR on a read-only device, nothing changed (#4).
   if (offered(kFRo)) return reject(r, kSIoErr, std::string(what) + " on a read-only device");
+  if (zonedActive())
+    for (const Seg& s : segs)
+      if (const uint8_t st = zonedSegmentsCheck(r, s.sector, s.num)) return st;
   if (r.unsafe) return reject(r, kSIoErr, "the status byte overlaps another buffer or a ring");
   for (const Seg& s : segs) {
     const uint64_t off = s.sector * kSector, len = uint64_t{s.num} * kSector;
@@ -258,6 +275,7 @@ uint8_t BlkDevice::doSegments(Req& r) {
     }
     // Store errors mid-way: the spec leaves the segments' state open after IOERR.
     if (!ok) return reject(r, kSIoErr, "backing store write failed");
+    if (!discard && !zeroes && zonedActive()) zonedAfterErase(s.sector, s.num);
   }
   if (p_.sync && !store_->sync()) return reject(r, kSIoErr, "backing store sync failed");
   return kSOk;

@@ -38,6 +38,26 @@ void validateBlkParams(const BlkParams& p, const std::string& where) {
   if (p.preEolInfo > blk::kPreEolMax) bad(where, "pre_eol_info", "must be 0..3 (larger values are reserved)");
   if (p.lifetimeA > blk::kLifetimeEstMax) bad(where, "lifetime_a", "must be 0..11 (larger values are reserved)");
   if (p.lifetimeB > blk::kLifetimeEstMax) bad(where, "lifetime_b", "must be 0..11 (larger values are reserved)");
+  validateBlkZonedParams(p, where);
+}
+
+void validateBlkZonedParams(const BlkParams& p, const std::string& where) {
+  if (p.zoned != "off" && p.zoned != "host-managed" && p.zoned != "host-aware")
+    bad(where, "zoned", "'" + p.zoned + "' is not off, host-managed or host-aware");
+  if (!p.isZoned()) return;
+  if (!pow2(p.writeGranularity) || p.writeGranularity < blk::kSector)
+    bad(where, "write_granularity", "must be a power of 2 of at least 512");
+  if (p.zoneSectors == 0 || (uint64_t{p.zoneSectors} * blk::kSector) % p.writeGranularity)
+    bad(where, "zone_sectors", "must be non-zero and a multiple of write_granularity");
+  if (p.maxOpenZones && p.maxActiveZones && p.maxOpenZones > p.maxActiveZones)
+    bad(where, "max_open_zones", "larger than max_active_zones");
+  // devicenormative:Device Types / Block Device / Device Initialization#15: max_append_sectors never exceeds seg_max * size_max (when both are advertised).
+  if (p.segMax && p.sizeMax && uint64_t{p.maxAppendSectors} * blk::kSector > uint64_t{p.segMax} * p.sizeMax)
+    bad(where, "max_append_sectors", "exceeds seg_max * size_max");
+  if ((uint64_t{p.maxAppendSectors} * blk::kSector) % p.writeGranularity)
+    bad(where, "max_append_sectors", "not a multiple of write_granularity");
+  if (p.secureErase && p.maxSecureEraseSectors < p.zoneSectors)
+    bad(where, "max_secure_erase_sectors", "a zoned device erases whole zones: at least zone_sectors");
 }
 
 }  // namespace vsim::model

@@ -97,6 +97,11 @@ uint8_t BlkDevice::execute(Req& r) {
   using namespace blk;
   uint32_t type = r.type;
   if (type == kTFlushOut && r.core.legacy()) type = kTFlush;  // the legacy synonym of FLUSH
+  if (zonedActive()) {
+    bool handled = false;
+    const uint8_t st = executeZoned(r, handled);
+    if (handled) return st;
+  }
   auto needs = [&](unsigned bit, const char* what) {
     if (has(bit)) return true;
     // drivernormative:Basic Facilities of a Virtio Device / Feature Bits#1 (nearest): a request type is only used when the feature that defines it was negotiated.
@@ -122,8 +127,8 @@ uint8_t BlkDevice::execute(Req& r) {
     case kTZoneReset:
     case kTZoneResetAll:
       ++stats_.otherTypes;
-      // devicenormative:Device Types / Block Device / Device Operation#18: zone requests without ZONED negotiated (never offered here) are UNSUPP.
-      return reject(r, kSUnsupp, "zone request on a device that is not zoned");
+      // devicenormative:Device Types / Block Device / Device Operation#18: zone requests without ZONED negotiated are UNSUPP.
+      return reject(r, kSUnsupp, "zone request without VIRTIO_BLK_F_ZONED negotiated");
     default:
       ++stats_.otherTypes;
       return reject(r, kSUnsupp, "unknown request type");  // legacy SCSI and BARRIER included: never offered
@@ -134,7 +139,8 @@ void BlkDevice::finish(Req& r, uint8_t status, uint32_t& written) {
   switch (status) {
     case blk::kSOk: ++stats_.ok; break;
     case blk::kSIoErr: ++stats_.ioerr; break;
-    default: ++stats_.unsupp; break;
+    case blk::kSUnsupp: ++stats_.unsupp; break;
+    default: ++stats_.zoneErrors; break;
   }
   if (r.unsafe) {
     // Only the status byte, if even that is safe; used length 0 says no data was written.

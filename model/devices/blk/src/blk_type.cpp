@@ -54,6 +54,13 @@ BlkParams blkParamsFrom(const DeviceOptions& options, const std::string& name, B
   p.preEolInfo = static_cast<uint16_t>(r.u64("pre_eol_info", p.preEolInfo, 0, 3));
   p.lifetimeA = static_cast<uint16_t>(r.u64("lifetime_a", p.lifetimeA, 0, 11));
   p.lifetimeB = static_cast<uint16_t>(r.u64("lifetime_b", p.lifetimeB, 0, 11));
+  p.zoned = r.str("zoned", p.zoned);
+  p.zoneSectors = static_cast<uint32_t>(r.u64("zone_sectors", p.zoneSectors, 1, UINT32_MAX));
+  p.conventionalZones = static_cast<uint32_t>(r.u64("conventional_zones", p.conventionalZones, 0, UINT32_MAX));
+  p.maxOpenZones = static_cast<uint32_t>(r.u64("max_open_zones", p.maxOpenZones, 0, UINT32_MAX));
+  p.maxActiveZones = static_cast<uint32_t>(r.u64("max_active_zones", p.maxActiveZones, 0, UINT32_MAX));
+  p.maxAppendSectors = static_cast<uint32_t>(r.u64("max_append_sectors", p.maxAppendSectors, 0, UINT32_MAX));
+  p.writeGranularity = static_cast<uint32_t>(r.u64("write_granularity", p.writeGranularity, 512, 1u << 30));
   r.finish();
   validateBlkParams(p, where);
   return p;
@@ -64,7 +71,7 @@ DeviceTypeInfo blkDeviceType() {
   DeviceTypeInfo i;
   i.type = "blk";
   i.description = "block device (virtio id 2): raw image file or memory, writeback cache, flush, discard, "
-                  "write zeroes, secure erase, get-id, lifetime, multiqueue";
+                  "write zeroes, secure erase, get-id, lifetime, multiqueue, zoned (host-managed / host-aware)";
   i.options = {
       {"image", "", "path", "raw image file (must exist; its size is the capacity); empty = memory backing"},
       {"size", n(d.size), "bytes", "memory backing size, a multiple of 512 (not with image)"},
@@ -105,6 +112,13 @@ DeviceTypeInfo blkDeviceType() {
       {"pre_eol_info", n(d.preEolInfo), "0..3", "GET_LIFETIME pre_eol_info (0 undefined, 1 normal, 2 warning, 3 urgent)"},
       {"lifetime_a", n(d.lifetimeA), "0..11", "GET_LIFETIME device_lifetime_est_typ_a (tenths of lifetime used; 11 = exceeded)"},
       {"lifetime_b", n(d.lifetimeB), "0..11", "GET_LIFETIME device_lifetime_est_typ_b"},
+      {"zoned", d.zoned, "off|host-managed|host-aware", "zoned personality: offer VIRTIO_BLK_F_ZONED with this zoned model (never on a legacy interface)"},
+      {"zone_sectors", n(d.zoneSectors), "sectors", "zone size (the last zone may be smaller; zoned only)"},
+      {"conventional_zones", n(d.conventionalZones), "zones", "the first N zones are conventional (zoned only)"},
+      {"max_open_zones", n(d.maxOpenZones), "zones", "zones that may be open at once (0 = no limit; zoned only)"},
+      {"max_active_zones", n(d.maxActiveZones), "zones", "zones that may be open or closed at once (0 = no limit; zoned only)"},
+      {"max_append_sectors", n(d.maxAppendSectors), "sectors", "largest ZONE_APPEND (0 = ZONE_APPEND unsupported; zoned only)"},
+      {"write_granularity", n(d.writeGranularity), "bytes", "offset and size alignment of writes to sequential zones (power of 2 >= 512; zoned only)"},
   };
   i.make = [](const DeviceOptions& o, const std::string& name, BoardContext&) -> std::unique_ptr<DeviceLogic> {
     return std::make_unique<BlkDevice>(blkParamsFrom(o, name), "device '" + name + "'");

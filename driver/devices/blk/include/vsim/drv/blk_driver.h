@@ -33,6 +33,15 @@ struct BlkConfig {
   uint32_t maxWriteZeroesSectors = 0, maxWriteZeroesSeg = 0;
   uint8_t writeZeroesMayUnmap = 0;
   uint32_t maxSecureEraseSectors = 0, maxSecureEraseSeg = 0, secureEraseSectorAlignment = 0;
+  // struct virtio_blk_zoned_characteristics (read when VIRTIO_BLK_F_ZONED is negotiated; else 0)
+  uint32_t zoneSectors = 0, maxOpenZones = 0, maxActiveZones = 0, maxAppendSectors = 0, writeGranularity = 0;
+  uint8_t zonedModel = 0;
+};
+
+/// One zone descriptor of a ZONE_REPORT.
+struct BlkZoneInfo {
+  uint64_t cap = 0, start = 0, wp = 0;
+  uint8_t type = 0, state = 0;
 };
 
 /// Outcome of one driver call.
@@ -46,6 +55,10 @@ enum class BlkStatus : int8_t {
   Timeout = -2,    ///< no answer in time (the buffer is reclaimed later)
   NotLive = -3,    ///< the device is not live (FAILED, NEEDS_RESET) or the queue is broken
   Busy = -4,       ///< an earlier request of this queue timed out and is still with the device
+  ZoneInvalidCmd = 5,      ///< VIRTIO_BLK_S_ZONE_INVALID_CMD (ZONED negotiated)
+  ZoneUnalignedWp = 6,     ///< VIRTIO_BLK_S_ZONE_UNALIGNED_WP
+  ZoneOpenResource = 7,    ///< VIRTIO_BLK_S_ZONE_OPEN_RESOURCE
+  ZoneActiveResource = 8,  ///< VIRTIO_BLK_S_ZONE_ACTIVE_RESOURCE
 };
 const char* blkStatusName(BlkStatus s);
 
@@ -61,12 +74,13 @@ struct BlkLifetime {
 };
 
 struct BlkDriverOptions {
-  /// Block feature bits the driver accepts when offered (default: everything it supports; ZONED never).
+  /// Block feature bits the driver accepts when offered (default: everything it supports, ZONED included; DISCARD
+  /// is dropped when the device is host-managed zoned).
   uint64_t features = (1ull << blk::kFSizeMax) | (1ull << blk::kFSegMax) | (1ull << blk::kFGeometry) |
                       (1ull << blk::kFRo) | (1ull << blk::kFBlkSize) | (1ull << blk::kFFlush) |
                       (1ull << blk::kFTopology) | (1ull << blk::kFConfigWce) | (1ull << blk::kFMq) |
                       (1ull << blk::kFDiscard) | (1ull << blk::kFWriteZeroes) | (1ull << blk::kFLifetime) |
-                      (1ull << blk::kFSecureErase);
+                      (1ull << blk::kFSecureErase) | (1ull << blk::kFZoned);
   uint32_t segmentBytes = 4096;            ///< data is cut into DMA segments of this size (capped by size_max)
   uint32_t maxTransferBytes = 256 * 1024;  ///< bounce buffer per queue; larger I/O becomes several requests
   uint32_t maxQueues = 64;                 ///< at most this many request queues
@@ -107,6 +121,21 @@ class BlkDriver {
   BlkStatus discard(const std::vector<BlkRange>& ranges, int queue = -1);
   BlkStatus writeZeroes(const std::vector<BlkRange>& ranges, int queue = -1);
   BlkStatus secureErase(const std::vector<BlkRange>& ranges, int queue = -1);
+  /// @name Zoned devices (VIRTIO_BLK_F_ZONED negotiated; Rejected otherwise or when a rule would be broken)
+  /// @{
+  bool zoned() const { return has(blk::kFZoned) && cfg_.zoneSectors != 0; }
+  /// Up to maxZones descriptors from the zone holding `sector`.
+  BlkStatus zoneReport(uint64_t sector, std::vector<BlkZoneInfo>* out, uint32_t maxZones = 64, int queue = -1);
+  /// ZONE_OPEN / ZONE_CLOSE / ZONE_FINISH / ZONE_RESET of the zone starting at zoneStart.
+  BlkStatus zoneOpen(uint64_t zoneStart, int queue = -1) { return zoneMgmt(blk::kTZoneOpen, zoneStart, queue); }
+  BlkStatus zoneClose(uint64_t zoneStart, int queue = -1) { return zoneMgmt(blk::kTZoneClose, zoneStart, queue); }
+  BlkStatus zoneFinish(uint64_t zoneStart, int queue = -1) { return zoneMgmt(blk::kTZoneFinish, zoneStart, queue); }
+  BlkStatus zoneReset(uint64_t zoneStart, int queue = -1) { return zoneMgmt(blk::kTZoneReset, zoneStart, queue); }
+  BlkStatus zoneResetAll(int queue = -1);
+  /// ZONE_APPEND of `bytes` (whole write_granularity units, at most max_append_sectors) to the zone starting at
+  /// zoneStart; *appendSector = where the device put it.
+  BlkStatus zoneAppend(uint64_t zoneStart, const void* buf, size_t bytes, uint64_t* appendSector, int queue = -1);
+  /// @}
   /// VIRTIO_BLK_F_CONFIG_WCE: switch the cache mode and read it back. False when not negotiated or not taken.
   bool setWriteback(bool on);
   /// The writeback field now (re-read).
@@ -133,14 +162,21 @@ class BlkDriver {
     uint64_t segs = 0;    ///< DISCARD / WRITE_ZEROES / SECURE_ERASE segment table
     uint32_t segCap = 0;  ///< segments the table holds
     uint64_t stage = 0;   ///< two-descriptor requests: header + readable data, or writable data + status, contiguous
+    uint64_t za = 0;      ///< ZONE_APPEND: header + data (one readable descriptor)
+    uint64_t zaTail = 0;  ///< ZONE_APPEND: append_sector + status (one writable descriptor)
     bool outstanding = false;
   };
   uint16_t pick(int queue);
   BlkStatus transact(uint16_t q, uint32_t type, uint64_t sector, uint64_t dataAddr, uint32_t dataBytes, bool dataWritable,
                      uint32_t* usedLen = nullptr);
   bool waitUsed(uint16_t q, uint64_t timeoutNs, uint32_t* len);
+  /// Make `bufs` available on q as one request, notify, and wait for it to be used (Ok: *len is the used length;
+  /// else Rejected / Timeout / NotLive).
+  BlkStatus submitAndWait(uint16_t q, const Buf* bufs, size_t n, bool indirect, uint32_t* len);
   BlkStatus rw(bool isWrite, uint64_t sector, uint8_t* buf, size_t bytes, int queue);
   BlkStatus segments(uint32_t type, const std::vector<BlkRange>& ranges, int queue);
+  BlkStatus zoneMgmt(uint32_t type, uint64_t zoneStart, int queue);
+  BlkStatus statusOf(uint8_t st) const;
   void deviceViolation(const char* clause, const char* kind, std::string msg, std::vector<Evidence> ev);
 
   std::unique_ptr<Device> dev_;

@@ -22,7 +22,7 @@ constexpr unsigned kFDiscard = 13;     ///< VIRTIO_BLK_F_DISCARD
 constexpr unsigned kFWriteZeroes = 14; ///< VIRTIO_BLK_F_WRITE_ZEROES
 constexpr unsigned kFLifetime = 15;    ///< VIRTIO_BLK_F_LIFETIME
 constexpr unsigned kFSecureErase = 16; ///< VIRTIO_BLK_F_SECURE_ERASE
-constexpr unsigned kFZoned = 17;       ///< VIRTIO_BLK_F_ZONED (never offered: this model is not zoned)
+constexpr unsigned kFZoned = 17;       ///< VIRTIO_BLK_F_ZONED (offered only when the `zoned` option is on, never on legacy)
 
 // Request types (le32 `type` of struct virtio_blk_req).
 constexpr uint32_t kTIn = 0;
@@ -49,6 +49,15 @@ constexpr uint32_t kTBarrier = 0x80000000u;  ///< legacy barrier flag (VIRTIO_BL
 constexpr uint8_t kSOk = 0;
 constexpr uint8_t kSIoErr = 1;
 constexpr uint8_t kSUnsupp = 2;
+constexpr uint8_t kSZoneInvalidCmd = 3;      ///< VIRTIO_BLK_S_ZONE_INVALID_CMD
+constexpr uint8_t kSZoneUnalignedWp = 4;     ///< VIRTIO_BLK_S_ZONE_UNALIGNED_WP
+constexpr uint8_t kSZoneOpenResource = 5;    ///< VIRTIO_BLK_S_ZONE_OPEN_RESOURCE
+constexpr uint8_t kSZoneActiveResource = 6;  ///< VIRTIO_BLK_S_ZONE_ACTIVE_RESOURCE
+
+// Zoned models (zoned.model).
+constexpr uint8_t kZNone = 0;  ///< drive-managed / not zoned
+constexpr uint8_t kZHm = 1;    ///< host-managed
+constexpr uint8_t kZHa = 2;    ///< host-aware
 
 // Sizes.
 constexpr uint32_t kSector = 512;          ///< protocol unit of `sector`, capacity and the data of IN/OUT
@@ -58,6 +67,9 @@ constexpr uint32_t kSegmentBytes = 16;     ///< struct virtio_blk_discard_write_
 constexpr uint32_t kLifetimeBytes = 6;     ///< struct virtio_blk_lifetime
 constexpr uint32_t kSegFlagUnmap = 1;      ///< flags.unmap
 constexpr uint32_t kSegFlagsKnown = kSegFlagUnmap;
+constexpr uint32_t kZoneReportHeaderBytes = 64;   ///< struct virtio_blk_zone_report before zones[]
+constexpr uint32_t kZoneDescriptorBytes = 64;     ///< struct virtio_blk_zone_descriptor
+constexpr uint32_t kAppendSectorBytes = 8;        ///< le64 append_sector of struct virtio_blk_req_za
 
 // Lifetime values: the largest defined ones (everything above is reserved).
 constexpr uint16_t kPreEolMax = 3;         ///< VIRTIO_BLK_PRE_EOL_INFO_URGENT
@@ -85,6 +97,13 @@ constexpr uint32_t kMaxSecureEraseSectors = 60;    // le32
 constexpr uint32_t kMaxSecureEraseSeg = 64;        // le32
 constexpr uint32_t kSecureEraseSectorAlignment = 68;  // le32
 constexpr uint32_t kZoned = 72;                    // struct virtio_blk_zoned_characteristics (24 bytes)
+constexpr uint32_t kZoneSectors = 72;              // le32
+constexpr uint32_t kMaxOpenZones = 76;             // le32
+constexpr uint32_t kMaxActiveZones = 80;           // le32
+constexpr uint32_t kMaxAppendSectors = 84;         // le32
+constexpr uint32_t kWriteGranularity = 88;         // le32
+constexpr uint32_t kZonedModel = 92;               // u8
+constexpr uint32_t kUnused2 = 93;                  // u8[3]
 constexpr uint32_t kSize = 96;                     // the whole structure
 }  // namespace cfg
 

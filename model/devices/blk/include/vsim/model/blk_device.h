@@ -17,6 +17,7 @@
 #include "vsim/model/blk_backend.h"
 #include "vsim/model/blk_cache.h"
 #include "vsim/model/blk_params.h"
+#include "vsim/model/blk_zone_table.h"
 #include "vsim/model/device_logic.h"
 #include "vsim/violation.h"
 
@@ -29,7 +30,9 @@ struct BlkStats {
   uint64_t requests = 0;
   uint64_t reads = 0, writes = 0, flushes = 0, getIds = 0, getLifetimes = 0;
   uint64_t discards = 0, writeZeroes = 0, secureErases = 0, otherTypes = 0;
+  uint64_t zoneReports = 0, zoneMgmt = 0, zoneAppends = 0;  ///< zone requests (ZONED negotiated)
   uint64_t ok = 0, ioerr = 0, unsupp = 0;
+  uint64_t zoneErrors = 0;        ///< completed with one of the four zoned status values
   uint64_t noStatus = 0;          ///< chains returned without a status byte (nowhere to write one)
   uint64_t bytesRead = 0;         ///< data bytes delivered to the driver by IN requests
   uint64_t bytesWritten = 0;      ///< data bytes accepted from the driver by OUT requests
@@ -62,11 +65,17 @@ class BlkDevice final : public DeviceLogic {
   void attach(DeviceCore& core) override { core_ = &core; }
   uint16_t deviceId() const override { return 2; }
   std::string name() const override { return "blk"; }
-  uint64_t deviceFeatures() const override { return features_; }
+  uint64_t deviceFeatures() const override;
   uint16_t numQueues() const override { return p_.numQueues; }
   uint16_t queueMaxSize(uint16_t) const override { return p_.queueSize; }
   uint32_t configSize() const override { return blk::cfg::kSize; }
   void readConfig(uint32_t off, void* dst, uint32_t len) override;
+  /// capacity (le64 at 0) is the one field wider than 32 bits.
+  bool wideConfigField(uint32_t off, uint32_t& start, uint32_t& size) const override {
+    if (off >= blk::cfg::kCapacity + 8) return false;
+    start = blk::cfg::kCapacity, size = 8;
+    return true;
+  }
   bool writeConfig(uint32_t off, const void* src, uint32_t len) override;
   std::string checkFeatures(uint64_t accepted) const override;
   ChainResult handle(DeviceCore& core, uint16_t q, const Chain& c, uint32_t& written) override;
@@ -108,6 +117,15 @@ class BlkDevice final : public DeviceLogic {
   /// Why the last request that did not end in OK failed (one line; empty when none did).
   const std::string& lastError() const { return lastError_; }
   std::string storeDescription() const { return store_->describe(); }
+  /// @name Zoned personality (`zoned` option)
+  /// @{
+  bool zoned() const { return p_.isZoned(); }
+  /// Zone semantics are in force: the device is zoned and the driver negotiated VIRTIO_BLK_F_ZONED.
+  bool zonedActive() const { return zoned() && has(blk::kFZoned); }
+  const BlkZoneTable& zones() const { return zones_; }
+  /// A zone fails (read-only or offline) or is repaired (empty), as a worn medium would do it.
+  void setZoneCondition(size_t zone, BlkZoneState s) { zones_.setCondition(zone, s); }
+  /// @}
 
  private:
   struct Req;
@@ -124,7 +142,24 @@ class BlkDevice final : public DeviceLogic {
   uint8_t doGetId(Req& r);
   uint8_t doGetLifetime(Req& r);
   uint8_t doSegments(Req& r);
+  // Zoned (blk_zoned.cpp).
+  uint8_t executeZoned(Req& r, bool& handled);
+  uint8_t doZoneReport(Req& r);
+  uint8_t doZoneMgmt(Req& r);
+  uint8_t doZoneAppend(Req& r);
+  uint8_t zoneStatus(BlkZoneResult z);
+  /// Zone checks of an IN / OUT / append range (0 = fine); `write` runs the write-pointer checks too.
+  uint8_t zonedRangeCheck(Req& r, uint64_t sector, uint64_t sectors, bool write, size_t* zone);
+  /// Zone checks of DISCARD / WRITE_ZEROES / SECURE_ERASE segments (0 = fine), and the zone resets of SECURE_ERASE.
+  uint8_t zonedSegmentsCheck(Req& r, uint64_t sector, uint64_t sectors);
+  void zonedAfterErase(uint64_t sector, uint64_t sectors);
+  /// Unwritten data of sequential zones in [sector, sector + n) of buf is replaced by the fill pattern (zeroes).
+  void maskUnwritten(uint64_t sector, uint8_t* buf, uint64_t n) const;
+  void fillZonedConfig(uint8_t* c) const;
+  std::string checkZonedFeatures(uint64_t accepted) const;
   bool dataLimitsOk(Req& r, bool writableData);
+  /// Data of an OUT / append (readable bytes from `from`) into the cache or the store at `sector`.
+  uint8_t writeFromChain(Req& r, uint64_t from, uint64_t sector, uint64_t len);
   bool inCapacity(uint64_t sector, uint64_t nSectors) const {
     return sector <= capacity_ && nSectors <= capacity_ - sector;
   }
@@ -148,6 +183,8 @@ class BlkDevice final : public DeviceLogic {
   uint64_t flushes_ = 0;
   uint64_t reportedFields_ = 0;      // configuration fields already reported as not offered (one report per reset)
   bool reportedEarlyWriteback_ = false;
+  BlkZoneTable zones_;
+  bool modelRead_ = false;  // zoned.model read since the last reset
   BlkStats stats_;
   std::string lastError_;
   uint32_t failReads_ = 0, failWrites_ = 0;

@@ -53,9 +53,20 @@ struct BlkParams {
   uint16_t preEolInfo = 1;          ///< 0..3
   uint16_t lifetimeA = 1;           ///< 0..11
   uint16_t lifetimeB = 1;           ///< 0..11
+  // Zoned personality (VIRTIO_BLK_F_ZONED); off by default.
+  std::string zoned = "off";        ///< off | host-managed | host-aware
+  uint32_t zoneSectors = 2048;      ///< zone size in sectors (the last zone may be smaller)
+  uint32_t conventionalZones = 1;   ///< the first N zones are conventional
+  uint32_t maxOpenZones = 4;        ///< open zone limit (0 = none)
+  uint32_t maxActiveZones = 6;      ///< active zone limit (0 = none)
+  uint32_t maxAppendSectors = 256;  ///< largest ZONE_APPEND in sectors (0 = ZONE_APPEND unsupported)
+  uint32_t writeGranularity = 512;  ///< bytes: offset and size alignment of writes to sequential zones
+  bool isZoned() const { return zoned != "off"; }
 };
 
 /// Throws std::invalid_argument ("<where>: option '<key>': ...") when the set is inconsistent.
 void validateBlkParams(const BlkParams& p, const std::string& where);
+/// The zoned part of validateBlkParams (called by it).
+void validateBlkZonedParams(const BlkParams& p, const std::string& where);
 
 }  // namespace vsim::model
