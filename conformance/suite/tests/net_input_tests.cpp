@@ -9,6 +9,15 @@ namespace vsim::conformance {
 void registerNetDeviceTests(std::vector<TestInfo>& out);  // net_device_tests.cpp
 void registerNetDriverTests(std::vector<TestInfo>& out);  // net_driver_tests.cpp
 void registerNetMutants(std::vector<TestInfo>& out);      // net_mutants.cpp
+void registerNetCtrlFeatureTests(std::vector<TestInfo>& out);    // net_ctrl_feature_tests.cpp
+void registerNetCtrlFeatureMutants(std::vector<TestInfo>& out);  // net_ctrl_feature_mutants.cpp
+void registerNetDatapathFeatureTests(std::vector<TestInfo>& out);    // net_datapath_feature_tests.cpp
+void registerNetDatapathFeatureMutants(std::vector<TestInfo>& out);  // net_datapath_feature_mutants.cpp
+void registerNetUdpTunnelTests(std::vector<TestInfo>& out);      // net_udp_tunnel_tests.cpp
+void registerNetUdpTunnelMutants(std::vector<TestInfo>& out);    // net_udp_tunnel_mutants.cpp
+void registerNetFlowFilterTests(std::vector<TestInfo>& out);    // net_flow_filter_tests.cpp
+void registerNetFlowFilterMutants(std::vector<TestInfo>& out);  // net_flow_filter_mutants.cpp
+void registerNetRssContextTests(std::vector<TestInfo>& out);  // net_rss_ctx_tests.cpp
 void registerInputTests(std::vector<TestInfo>& out);      // input_tests.cpp
 void registerInputMutants(std::vector<TestInfo>& out);    // input_mutants.cpp
 
@@ -16,6 +25,15 @@ void registerNetInputTests(std::vector<TestInfo>& out) {
   registerNetDeviceTests(out);
   registerNetDriverTests(out);
   registerNetMutants(out);
+  registerNetCtrlFeatureTests(out);
+  registerNetCtrlFeatureMutants(out);
+  registerNetDatapathFeatureTests(out);
+  registerNetDatapathFeatureMutants(out);
+  registerNetUdpTunnelTests(out);
+  registerNetUdpTunnelMutants(out);
+  registerNetFlowFilterTests(out);
+  registerNetFlowFilterMutants(out);
+  registerNetRssContextTests(out);
   registerInputTests(out);
   registerInputMutants(out);
 }

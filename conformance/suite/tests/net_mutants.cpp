@@ -21,46 +21,6 @@ namespace {
 using Frame = std::vector<uint8_t>;
 const std::vector<TK> kModern = {TK::PciModern, TK::PciTransitional, TK::MmioV2};
 
-struct NetMutant {
-  std::string id{}, clause{}, description{};
-  std::vector<TK> transports{};
-  model::DeviceOptions deviceOptions{};
-  std::function<void(drv::NetDriverOptions&)> driverOptions{};
-  /// The fault on a live device (our NetDriver brought it up). False: not done (not supported / harness error).
-  std::function<bool(NetRig&)> body{};
-  /// Instead of body: the fault during initialisation, on a device nobody initialised yet.
-  std::function<bool(TestContext&, drv::Hal&, ViolationSink&)> rawBody{};
-};
-
-TestInfo make(NetMutant m) {
-  TestInfo t;
-  t.id = m.id;
-  t.target = Direction::Driver;
-  t.kind = "negative";
-  t.clauses = {m.clause};
-  t.deviceTypes = {"net"};
-  t.transports = m.transports;
-  t.description = m.description;
-  t.run = [m](TestContext& ctx) {
-    for (const auto& [k, v] : m.deviceOptions) ctx.spec().options[k] = v;
-    bool done = false;
-    ctx.withDriver([&](drv::Hal& hal, ViolationSink& sink) {
-      if (m.rawBody) {
-        done = m.rawBody(ctx, hal, sink);
-        return;
-      }
-      drv::NetDriverOptions o;
-      if (m.driverOptions) m.driverOptions(o);
-      auto net = openNet(ctx, hal, sink, o);
-      if (!net) return;
-      NetRig rig{ctx, hal, sink, hostNet(ctx), std::move(net)};
-      done = m.body(rig);
-    });
-    if (done && !ctx.failed()) ctx.expectOnlyClause(m.clause);
-  };
-  return t;
-}
-
 bool needs(NetRig& r, std::initializer_list<unsigned> features) {
   for (unsigned f : features)
     if (!r.net->has(f)) {
@@ -130,7 +90,7 @@ bool receiveBuffer(NetRig& r, uint32_t len) {
 // ---- transmit -----------------------------------------------------------------------------------------------------
 
 void transmitMutants(std::vector<TestInfo>& out) {
-  auto add = [&](NetMutant m) { out.push_back(make(std::move(m))); };
+  auto add = [&](NetMutant m) { out.push_back(makeNetMutant(std::move(m))); };
   add({.id = "virtio.driver.core.net.tx.header_shorter_than_receive_header",
        // drivernormative: the transmit header has the receive header's size
        .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#1",
@@ -318,7 +278,7 @@ void transmitMutants(std::vector<TestInfo>& out) {
 // ---- receive buffers ----------------------------------------------------------------------------------------------
 
 void receiveMutants(std::vector<TestInfo>& out) {
-  auto add = [&](NetMutant m) { out.push_back(make(std::move(m))); };
+  auto add = [&](NetMutant m) { out.push_back(makeNetMutant(std::move(m))); };
   add({.id = "virtio.driver.core.net.rx.mergeable_buffer_below_header",
        // drivernormative: each mergeable receive buffer holds a header
        .clause = "drivernormative:Device Types / Network Device / Device Operation / Setting Up Receive Buffers#3",
@@ -340,7 +300,7 @@ void receiveMutants(std::vector<TestInfo>& out) {
 // ---- control queue ------------------------------------------------------------------------------------------------
 
 void controlMutants(std::vector<TestInfo>& out) {
-  auto add = [&](NetMutant m) { out.push_back(make(std::move(m))); };
+  auto add = [&](NetMutant m) { out.push_back(makeNetMutant(std::move(m))); };
   add({.id = "virtio.driver.core.net.ctrl.command_without_ack",
        // drivernormative: a command ends with its device-writable ack
        .clause = "drivernormative:Basic Facilities of a Virtio Device / Message Framing#1",
@@ -478,7 +438,7 @@ void controlMutants(std::vector<TestInfo>& out) {
 // ---- configuration and features -----------------------------------------------------------------------------------
 
 void configurationMutants(std::vector<TestInfo>& out) {
-  auto add = [&](NetMutant m) { out.push_back(make(std::move(m))); };
+  auto add = [&](NetMutant m) { out.push_back(makeNetMutant(std::move(m))); };
   add({.id = "virtio.driver.core.net.config.write",
        // drivernormative: the driver writes no configuration field
        .clause = "drivernormative:Device Types / Network Device / Device configuration layout#1",

@@ -117,7 +117,9 @@ std::vector<uint8_t> vlanTagged(const std::vector<uint8_t>& f, uint16_t vid) {
 }
 
 drv::net::NetHdr toDriverHdr(const model::net::NetHdr& h) {
-  return drv::net::NetHdr{h.flags, h.gsoType, h.hdrLen, h.gsoSize, h.csumStart, h.csumOffset, h.numBuffers};
+  return drv::net::NetHdr{h.flags,      h.gsoType,    h.hdrLen,        h.gsoSize,
+                          h.csumStart,  h.csumOffset, h.numBuffers,    h.outerThOffset,
+                          h.innerNhOffset};
 }
 model::net::NetHdr toModelHdr(const drv::net::NetHdr& h) {
   model::net::NetHdr m;
@@ -128,6 +130,8 @@ model::net::NetHdr toModelHdr(const drv::net::NetHdr& h) {
   m.csumStart = h.csumStart;
   m.csumOffset = h.csumOffset;
   m.numBuffers = h.numBuffers;
+  m.outerThOffset = h.outerThOffset;
+  m.innerNhOffset = h.innerNhOffset;
   return m;
 }
 
@@ -228,6 +232,35 @@ TestInfo makeNetCase(NetCase c) {
     for (const auto& v : ctx.driverSaw().all()) ctx.check(false, "driver saw: " + toString(v));
     if (!c.hostile)
       for (const auto& v : ctx.deviceSaw().all()) ctx.check(false, "device saw: " + toString(v));
+  };
+  return t;
+}
+
+TestInfo makeNetMutant(NetMutant m) {
+  TestInfo t;
+  t.id = m.id;
+  t.target = Direction::Driver;
+  t.kind = "negative";
+  t.clauses = {m.clause};
+  t.deviceTypes = {"net"};
+  t.transports = m.transports;
+  t.description = m.description;
+  t.run = [m](TestContext& ctx) {
+    for (const auto& [k, v] : m.deviceOptions) ctx.spec().options[k] = v;
+    bool done = false;
+    ctx.withDriver([&](drv::Hal& hal, ViolationSink& sink) {
+      if (m.rawBody) {
+        done = m.rawBody(ctx, hal, sink);
+        return;
+      }
+      drv::NetDriverOptions o;
+      if (m.driverOptions) m.driverOptions(o);
+      auto net = openNet(ctx, hal, sink, o);
+      if (!net) return;
+      NetRig rig{ctx, hal, sink, hostNet(ctx), std::move(net)};
+      done = m.body(rig);
+    });
+    if (done && !ctx.failed()) ctx.expectOnlyClause(m.clause);
   };
   return t;
 }

@@ -99,6 +99,20 @@ struct NetCase {
 };
 TestInfo makeNetCase(NetCase c);
 
+/// A faulty network driver (driver direction, negative): the board gets `deviceOptions`, our NetDriver brings the
+/// device up with `driverOptions`, then `body` breaks one statement on the live device (false: not done, the body
+/// recorded not-supported or a harness error); or `rawBody` breaks it during initialisation, on a device nobody
+/// initialised yet. The strict device must report `clause` and nothing else.
+struct NetMutant {
+  std::string id{}, clause{}, description{};
+  std::vector<TK> transports{};  ///< empty = every configuration
+  model::DeviceOptions deviceOptions{};
+  std::function<void(drv::NetDriverOptions&)> driverOptions{};
+  std::function<bool(NetRig&)> body{};
+  std::function<bool(TestContext&, drv::Hal&, ViolationSink&)> rawBody{};
+};
+TestInfo makeNetMutant(NetMutant m);
+
 uint64_t bit(unsigned n);
 
 }  // namespace vsim::conformance::netsuite

@@ -18,7 +18,7 @@ std::vector<uint8_t> le(uint64_t v, size_t n) {
 }  // namespace
 
 CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& parts, uint8_t* ack,
-                              std::vector<uint8_t>* result, uint32_t resultBytes) {
+                              std::vector<uint8_t>* result, uint32_t resultBytes, bool resultOnErr) {
   if (ok()) dev_->poll();  // a device that asked for a reset meanwhile gets no more notifications
   if (!ok() || ctrlQ_ < 0) return CtrlStatus::Failed;
   DriverQueue& q = dev_->queue(static_cast<uint16_t>(ctrlQ_));
@@ -28,7 +28,7 @@ CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::v
   }
   // Layout in the control buffer: class + command at 0, the ack at 8, the data parts from 16; a command with a
   // result has its ack and the result right after it in the last kResultRoom bytes.
-  constexpr uint64_t kDataOff = 16, kResultRoom = 128;
+  constexpr uint64_t kDataOff = 16, kResultRoom = 1024;
   const uint64_t ackAt = resultBytes ? ctrlBuf_ + kCtrlBytes - kResultRoom : ctrlBuf_ + 8;
   size_t total = 0;
   for (const auto& p : parts) total += p.size();
@@ -38,6 +38,11 @@ CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::v
   const uint8_t poison = 0xff;
   m.write(ctrlBuf_, head, 2);
   m.write(ackAt, &poison, 1);
+  if (resultBytes) {
+    // what the device did not write reads back as this pattern
+    const std::vector<uint8_t> fill(resultBytes, kResultPoison);
+    m.write(ackAt + 1, fill.data(), fill.size());
+  }
   // Every command: a 2-byte class + command descriptor, each data part in its own descriptor (MAC_TABLE_SET: two),
   // then a 1-byte writable ack — the framing a legacy device without ANY_LAYOUT needs, valid everywhere.
   std::vector<Buf> bufs{Buf{ctrlBuf_, 2, false}};
@@ -78,7 +83,7 @@ CtrlStatus NetDriver::command(uint8_t cls, uint8_t cmd, const std::vector<std::v
       m.read(ackAt, &a, 1);
       if (ack) *ack = a;
       st = a == ctrl::kOk ? CtrlStatus::Ok : CtrlStatus::Err;
-      if (result && st == CtrlStatus::Ok) {
+      if (result && (st == CtrlStatus::Ok || resultOnErr)) {
         result->resize(resultBytes);
         m.read(ackAt + 1, result->data(), resultBytes);
       }
@@ -104,6 +109,11 @@ bool NetDriver::commandFits(size_t dataParts) const {
 CtrlStatus NetDriver::rawCommand(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& dataParts,
                                  uint8_t* ack) {
   return command(cls, cmd, dataParts, ack);
+}
+
+CtrlStatus NetDriver::rawCommand(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& dataParts,
+                                 uint8_t* ack, std::vector<uint8_t>* result, uint32_t resultBytes) {
+  return command(cls, cmd, dataParts, ack, result, resultBytes, /*resultOnErr=*/true);
 }
 
 CtrlStatus NetDriver::setRxMode(uint8_t rxCommand, bool on) {
@@ -179,6 +189,8 @@ CtrlStatus NetDriver::announceAck() {
 
 CtrlStatus NetDriver::setQueuePairs(uint16_t pairs) {
   if (!has(f::kMq)) return CtrlStatus::NotNegotiated;
+  // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#3: no VQ_PAIRS_SET while an RSS context is configured
+  if (!rssCtx_.empty()) return CtrlStatus::Failed;
   // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Automatic receive steering in multiqueue mode#2: 1..max_virtqueue_pairs
   if (pairs < 1 || pairs > pairs_) return CtrlStatus::Failed;
   // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Automatic receive steering in multiqueue mode#1: every queue was set up (and filled) at initialisation

@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "vsim/drv/net_clauses.h"
+#include "vsim/drv/net_tx_offload.h"
+#include "vsim/drv/net_tx_tunnel.h"
 
 namespace vsim::drv {
 
@@ -28,6 +30,7 @@ std::unique_ptr<NetDriver> NetDriver::open(Hal& hal, const DiscoveredDevice& d, 
   if (d.type != kDeviceType) return nullptr;
   std::unique_ptr<NetDriver> n(new NetDriver(hal, netOpts, sink));
   opts.deviceFeatures = netOpts.features;
+  opts.deviceFeaturesHigh = netOpts.featuresHigh;
   opts.numQueues = -1;  // every queue: the pairs and the control queue (which ones are used depends on the features)
   opts.initialize = true;
   NetDriver* self = n.get();
@@ -64,6 +67,8 @@ constexpr Dep kDeps[] = {
     {f::kCtrlRx, f::bit(f::kCtrlVq)},       {f::kCtrlVlan, f::bit(f::kCtrlVq)},
     {f::kGuestAnnounce, f::bit(f::kCtrlVq)}, {f::kMq, f::bit(f::kCtrlVq)},
     {f::kCtrlMacAddr, f::bit(f::kCtrlVq)},
+    {f::kRss, f::bit(f::kCtrlVq)},          {f::kDeviceStats, f::bit(f::kCtrlVq)},
+    {f::kHashTunnel, f::bit(f::kCtrlVq)},
 };
 }  // namespace
 
@@ -74,7 +79,8 @@ bool NetDriver::readConfigChecked(Device& d) {
   if (!d.readConfig(cfg::kMac, c.mac.data(), 6)) return false;
   if (offers(f::kStatus) && !d.readConfig(cfg::kStatus, &c.status)) return false;
   // drivernormative:Basic Facilities of a Virtio Device / Device Configuration Space#3: optional fields only when their feature is offered
-  if (offers(f::kMq) && !d.readConfig(cfg::kMaxVirtqueuePairs, &c.maxVirtqueuePairs)) return false;
+  if ((offers(f::kMq) || offers(f::kRss)) && !d.readConfig(cfg::kMaxVirtqueuePairs, &c.maxVirtqueuePairs)) return false;
+  if (offers(f::kRss) && !readRssConfig(d, c)) return false;
   if (offers(f::kMtu) && !d.readConfig(cfg::kMtu, &c.mtu)) return false;
   if (offers(f::kSpeedDuplex)) {
     if (!d.readConfig(cfg::kSpeed, &c.speed) || !d.readConfig(cfg::kDuplex, &c.duplex)) return false;
@@ -123,12 +129,15 @@ bool NetDriver::setup(Device& d) {
   const auto neg = [feats](unsigned b) { return ((feats >> b) & 1u) != 0; };
   // The 12-byte header with VERSION_1 (every non-legacy interface) or MRG_RXBUF, else the legacy 10-byte one.
   hdrBytes_ = (!d.legacy() || neg(f::kMrgRxbuf)) ? kHdrBytes : kLegacyHdrBytes;
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#1: 24 bytes with a UDP tunnel GSO feature (the offsets)
+  if (!d.legacy() && (d.hasFeature(f::kGuestUdpTunnelGso) || d.hasFeature(f::kHostUdpTunnelGso)))
+    hdrBytes_ = kTunnelHdrBytes;
   if (!readConfigChecked(d)) return false;
   // drivernormative:Device Types / Network Device / Device configuration layout#3: with VIRTIO_NET_F_MAC, config mac is our address
   // drivernormative:Device Types / Network Device / Device configuration layout#4: else a locally administered one
   mac_ = neg(f::kMac) ? cfg_.mac : o_.fallbackMac;
   const uint16_t nq = static_cast<uint16_t>(d.numQueues());
-  const uint16_t maxPairs = neg(f::kMq) ? cfg_.maxVirtqueuePairs : 1;
+  const uint16_t maxPairs = (neg(f::kMq) || neg(f::kRss)) ? cfg_.maxVirtqueuePairs : 1;
   ctrlQ_ = neg(f::kCtrlVq) ? 2 * maxPairs : -1;
   if (ctrlQ_ >= nq || 2 * maxPairs > nq) return false;  // the device has fewer queues than its features say
   pairs_ = maxPairs;
@@ -239,12 +248,24 @@ bool NetDriver::send(const void* frame, size_t len, const NetHdr& hdr, uint16_t 
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#3: no flags without CSUM
   if (hdr.flags && !has(f::kCsum)) return false;
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#45: only NEEDS_CSUM is ours to set
-  if (hdr.flags & ~hdr::kFNeedsCsum) return false;
+  const bool tunnel = (hdr.gsoType & (hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6)) != 0;
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#26: UDP_TUNNEL_CSUM only with a tunnel bit
+  if (hdr.flags & ~(tunnel ? hdr::kFNeedsCsum | hdr::kFUdpTunnelCsum : hdr::kFNeedsCsum)) return false;
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#31: a GSO type only with its HOST_ feature
   const bool gsoOk = base == hdr::kGsoNone || (base == hdr::kGsoTcpv4 && has(f::kHostTso4)) ||
                      (base == hdr::kGsoTcpv6 && has(f::kHostTso6)) || (base == hdr::kGsoUdp && has(f::kHostUfo)) ||
                      (base == hdr::kGsoUdpL4 && has(f::kHostUso));
-  if (!gsoOk || (hdr.gsoType & (hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6))) return false;
+  if (!gsoOk) return false;
+  // A tunnel request is completed by prepareTunnel() (net_tx_tunnel.cpp) on a copy of the frame.
+  std::vector<uint8_t> tunnelCopy;
+  NetHdr tunnelHdr = hdr;
+  if (tunnel) {
+    tunnelCopy.assign(static_cast<const uint8_t*>(frame), static_cast<const uint8_t*>(frame) + len);
+    if (!prepareTunnel(tunnelHdr, tunnelCopy, dev_->hasFeature(f::kHostUdpTunnelGso),
+                       dev_->hasFeature(f::kHostUdpTunnelGsoCsum)))
+      return false;
+    frame = tunnelCopy.data();
+  }
   if ((hdr.gsoType & hdr::kGsoEcn) && (base == hdr::kGsoNone || !has(f::kHostEcn))) return false;
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#32: GSO with NEEDS_CSUM and an MSS
   if (base != hdr::kGsoNone && (!(hdr.flags & hdr::kFNeedsCsum) || hdr.gsoSize == 0)) return false;
@@ -267,10 +288,11 @@ bool NetDriver::send(const void* frame, size_t len, const NetHdr& hdr, uint16_t 
   const uint32_t slot = t.free.back();
   t.free.pop_back();
   const uint64_t a = t.base + uint64_t{slot} * txSlotBytes_;
-  NetHdr h = hdr;
+  NetHdr h = tunnel ? tunnelHdr : hdr;
+  if (!tunnel) prepareSegmentation(h, fb, len, has(f::kHostEcn), has(f::kGuestHdrlen));  // ECN marker, exact hdr_len
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#2: num_buffers zero
   h.numBuffers = 0;
-  uint8_t hb[kHdrBytes];
+  uint8_t hb[kMaxHdrBytes];
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#1: the receive header's size
   encodeHdr(h, hb, hdrBytes_);
   GuestMemory& m = hal_.dmaMemory();

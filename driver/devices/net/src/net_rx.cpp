@@ -57,7 +57,7 @@ void NetDriver::takeRx(uint16_t pair) {
     len = std::min(len, rxBufSize_);
     if (r.remaining == 0) {
       discard = false;
-      uint8_t hb[kHdrBytes] = {};
+      uint8_t hb[kMaxHdrBytes] = {};
       if (len < hdrBytes_) {
         // devicenormative:Device Types / Network Device / Device Operation / Setting Up Receive Buffers#1 (nearest: a used buffer without the header that carries num_buffers)
         report(clause::kNetNumBuffers, "net.rx_no_header", "receive buffer used with fewer bytes than the header",
@@ -69,7 +69,7 @@ void NetDriver::takeRx(uint16_t pair) {
       }
       m.read(a, hb, hdrBytes_);
       const NetHdr h = decodeHdr(hb, hdrBytes_);
-      uint16_t n = hdrBytes_ == kHdrBytes ? h.numBuffers : 1;
+      uint16_t n = hdrBytes_ >= kHdrBytes ? h.numBuffers : 1;
       if (n == 0) {
         // devicenormative:Device Types / Network Device / Device Operation / Setting Up Receive Buffers#1: num_buffers counts the buffers used (at least 1)
         report(clause::kNetNumBuffers, "net.rx_num_buffers_zero", "num_buffers is 0", {{"num_buffers", 0}}, qi);
@@ -126,18 +126,20 @@ bool NetDriver::checkRxHeader(const NetHdr& h, uint16_t pair) {
            qi);
     return false;
   }
-  if (h.flags & hdr::kFUdpTunnelCsum) {
-    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#12: no UDP_TUNNEL_CSUM (never negotiated)
+  const bool tunnelBit = (h.gsoType & (hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6)) != 0;
+  // (with GUEST_UDP_TUNNEL_GSO_CSUM, UDP_TUNNEL_CSUM may come with a tunnel bit: net_rx_tunnel.cpp judges it)
+  if ((h.flags & hdr::kFUdpTunnelCsum) && !(tunnelBit && dev_->hasFeature(f::kGuestUdpTunnelGsoCsum))) {
+    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#12: no UDP_TUNNEL_CSUM unless a tunnel request with GUEST_UDP_TUNNEL_GSO_CSUM
     report(clause::kNetRxTunnelCsum, "net.rx_tunnel_csum", "UDP_TUNNEL_CSUM set in a receive header", ev, qi);
     return false;
   }
-  if (h.flags & hdr::kFRscInfo) {
-    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#30: no RSC_INFO without RSC_EXT (never negotiated)
+  if ((h.flags & hdr::kFRscInfo) && !has(f::kRscExt)) {
+    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#30: no RSC_INFO without RSC_EXT
     report(clause::kNetRxRscInfo, "net.rx_rsc_info", "RSC_INFO set without VIRTIO_NET_F_RSC_EXT", ev, qi);
     return false;
   }
-  if (h.gsoType & (hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6)) {
-    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#11: no tunnel bits (never negotiated)
+  if (tunnelBit && !dev_->hasFeature(f::kGuestUdpTunnelGso)) {
+    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#11: no tunnel bits without GUEST_UDP_TUNNEL_GSO
     report(clause::kNetRxTunnel, "net.rx_gso_tunnel", "UDP tunnel GSO bit in a receive header", ev, qi);
     return false;
   }
@@ -172,6 +174,12 @@ bool NetDriver::checkRxHeader(const NetHdr& h, uint16_t pair) {
   if (base != hdr::kGsoNone && !(h.flags & hdr::kFNeedsCsum)) {
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#27: GSO comes with NEEDS_CSUM
     report(clause::kNetRxGsoCsum, "net.rx_gso_without_needs_csum", "GSO receive header without NEEDS_CSUM", ev, qi);
+    return false;
+  }
+  if (has(f::kRscExt) && (base == hdr::kGsoTcpv4 || base == hdr::kGsoTcpv6) && !(h.flags & hdr::kFRscInfo)) {
+    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#29: with RSC_EXT a TCP GSO packet carries RSC_INFO (csum_start / csum_offset then hold counts, never used as checksum positions)
+    report(clause::kNetRxRscMissing, "net.rx_rsc_info_missing", "TCP GSO receive header without RSC_INFO under VIRTIO_NET_F_RSC_EXT",
+           ev, qi);
     return false;
   }
   return true;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <functional>
 #include <map>
 
 #include "fake_device.h"
@@ -38,6 +39,8 @@ struct FakeNet {
   bool macAddrApplies = true, announceClears = true;
   bool coalescingErr = false;                                   ///< answer VQ_GET with VIRTIO_NET_ERR
   std::map<uint16_t, std::vector<uint8_t>> queueCoalescing;    ///< VQ_SET's 8 parameter bytes per queue
+  /// A test's own answer (ack + result) to a command (class, command, data); empty = the default answer.
+  std::function<std::vector<uint8_t>(const std::vector<uint8_t>&)> ctrlAnswer;
 
   explicit FakeNet(uint64_t netFeatures = kDefaultNet, uint32_t mmioVersion = 2, unsigned queues = 3) {
     core = &h.addMmio(std::make_unique<FakeVirtioMmio>(1, queues, mmioVersion)).core;
@@ -102,6 +105,15 @@ struct FakeNet {
         if (cmd.size() >= 2 && cmd[0] == ctrl::kClassAnnounce && announceClears) set16(cfg::kStatus, cfg::kSLinkUp);
         if (cmd.size() == 14 && cmd[0] == ctrl::kClassNotfCoal && cmd[1] == ctrl::kNotfCoalVqSet)
           queueCoalescing[static_cast<uint16_t>(cmd[2] | cmd[3] << 8)].assign(cmd.begin() + 6, cmd.end());
+        if (ctrlAnswer) {
+          const std::vector<uint8_t> answer = ctrlAnswer(cmd);
+          if (!answer.empty()) {
+            writeInto(c, answer.data(), static_cast<uint32_t>(answer.size()));
+            ring(q).complete(c.id, static_cast<uint32_t>(answer.size()));
+            core->raise(false, q);
+            continue;
+          }
+        }
         if (cmd.size() == 6 && cmd[0] == ctrl::kClassNotfCoal && cmd[1] == ctrl::kNotfCoalVqGet) {
           std::vector<uint8_t> answer{coalescingErr ? ctrl::kErr : ctrl::kOk};
           auto& v = queueCoalescing[static_cast<uint16_t>(cmd[2] | cmd[3] << 8)];
@@ -663,6 +675,187 @@ TEST(NetDriverChecks, AnnounceNotClearedByTheAck) {
   f.expectOnly(
       "devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Gratuitous Packet Sending#1",
       "net.announce_not_cleared");
+}
+
+}  // namespace
+}  // namespace vsim::drv
+
+// ---- RSS, inner header hash, device statistics ---------------------------------------------------------------------
+
+namespace vsim::drv {
+namespace {
+
+std::vector<uint8_t> le(uint64_t v, size_t n) {
+  std::vector<uint8_t> b(n);
+  for (size_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+  return b;
+}
+
+/// A device offering RSS (no MQ: one pair, control queue 2) with the given limits, and HASH_TUNNEL.
+struct FakeRssNet : FakeNet {
+  explicit FakeRssNet(uint8_t keySize = 40, uint16_t tableLen = 128)
+      : FakeNet(kDefaultNet | f::bit(f::kRss) | f::bit(f::kHashTunnel)) {
+    core->config.resize(28, 0);
+    core->config[cfg::kRssMaxKeySize] = keySize;
+    set16(cfg::kRssMaxIndirectionTableLength, tableLen);
+    set32(cfg::kSupportedHashTypes, 0x3f);
+    set32(cfg::kSupportedTunnelTypes, 0x90);
+  }
+  std::unique_ptr<NetDriver> openRss() {
+    NetDriverOptions o;
+    o.features |= f::bit(f::kRss) | f::bit(f::kHashTunnel);
+    return open(o);
+  }
+};
+
+RssSettings rssOf(std::vector<uint16_t> table, uint32_t types) {
+  RssSettings s;
+  s.table = std::move(table);
+  s.hashTypes = types;
+  s.key = std::vector<uint8_t>(40, 0x11);
+  return s;
+}
+
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#2
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#3
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#4
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#5
+TEST(NetDriverRss, ConfigLayoutAndRules) {
+  FakeRssNet f;
+  auto n = f.openRss();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->controlQueue(), 2);
+  EXPECT_EQ(n->config().rssMaxIndirectionTableLength, 128);
+  EXPECT_EQ(n->setRss(rssOf({0, 0}, 0x3)), CtrlStatus::Ok);
+  ASSERT_EQ(f.ctrlSeen.size(), 1u);
+  std::vector<uint8_t> want{ctrl::kClassMq, ctrl::kMqRssConfig, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 40};
+  want.resize(want.size() + 40, 0x11);
+  EXPECT_EQ(f.readable(f.ctrlSeen[0]), want);
+  for (const RssSettings& bad : {rssOf({0, 0, 0}, 1), rssOf(std::vector<uint16_t>(256, 0), 1), rssOf({0, 0}, 1u << 6),
+                                 rssOf({0, 1}, 1)})
+    EXPECT_EQ(n->setRss(bad), CtrlStatus::Failed);
+  EXPECT_EQ(f.ctrlSeen.size(), 1u);  // none of them sent
+  EXPECT_TRUE(f.log.empty());
+}
+
+TEST(NetDriverRss, NeedsTheFeature) {
+  FakeNet f;
+  auto n = f.open();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->setRss(rssOf({0}, 1)), CtrlStatus::NotNegotiated);
+  EXPECT_EQ(n->setHashTunnel(0), CtrlStatus::NotNegotiated);
+  EXPECT_EQ(n->statsQuery(nullptr), CtrlStatus::NotNegotiated);
+  EXPECT_TRUE(f.ctrlSeen.empty());
+}
+
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Inner Header Hash#2
+TEST(NetDriverRss, HashTunnelOnlySupportedTypes) {
+  FakeRssNet f;
+  auto n = f.openRss();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->config().supportedTunnelTypes, 0x90u);
+  EXPECT_EQ(n->setHashTunnel(1u << 6), CtrlStatus::Failed);
+  EXPECT_TRUE(f.ctrlSeen.empty());
+  EXPECT_EQ(n->setHashTunnel(0x10), CtrlStatus::Ok);
+  ASSERT_EQ(f.ctrlSeen.size(), 1u);
+  EXPECT_EQ(f.readable(f.ctrlSeen[0]), (std::vector<uint8_t>{ctrl::kClassHashTunnel, ctrl::kHashTunnelSet, 0x10, 0, 0, 0}));
+}
+
+TEST(NetDriverChecks, RssKeySizeBelow40) {
+  FakeRssNet f(39, 128);
+  f.openRss();
+  f.expectOnly(clause::kNetRssKeySize, "net.rss_key_size_small");
+}
+
+TEST(NetDriverChecks, RssTableLengthBelow128) {
+  FakeRssNet f(40, 64);
+  f.openRss();
+  f.expectOnly(clause::kNetRssTableLength, "net.rss_table_length_small");
+}
+
+/// A statistics device: STATS_QUERY answers CVQ | RX_BASIC | TX_BASIC; STATS_GET answers each entry with a reply
+/// whose header `mangle` may spoil.
+struct FakeStatsNet : FakeNet {
+  int mangle = 0;  // 1: wrong type, 2: wrong size
+  bool queryErr = false;
+  FakeStatsNet() : FakeNet(kDefaultNet | f::bit(f::kDeviceStats)) {
+    ctrlAnswer = [this](const std::vector<uint8_t>& cmd) -> std::vector<uint8_t> {
+      if (cmd.size() < 2 || cmd[0] != ctrl::kClassStats) return {};
+      if (cmd[1] == ctrl::kStatsQuery) {
+        if (queryErr) return {ctrl::kErr};
+        std::vector<uint8_t> a{ctrl::kOk};
+        const auto t = le((uint64_t{1} << 32) | (uint64_t{1} << 16) | 1, 8);
+        a.insert(a.end(), t.begin(), t.end());
+        return a;
+      }
+      std::vector<uint8_t> a{ctrl::kOk};
+      for (size_t at = 2; at + 16 <= cmd.size(); at += 16) {
+        const uint16_t vq = static_cast<uint16_t>(cmd[at] | cmd[at + 1] << 8);
+        const unsigned type = cmd[at + 8] ? 0 : cmd[at + 10] ? 16 : 32;
+        const uint16_t size = type == 32 ? 24 : 56;
+        std::vector<uint8_t> r{static_cast<uint8_t>(mangle == 1 ? type + 1 : type), 0};
+        const auto v = le(vq, 2), z = le(0, 2), sz = le(mangle == 2 ? size + 8 : size, 2);
+        for (const auto* p : {&v, &z, &sz}) r.insert(r.end(), p->begin(), p->end());
+        r.resize(size, 0x42);
+        a.insert(a.end(), r.begin(), r.end());
+      }
+      return a;
+    };
+  }
+  std::unique_ptr<NetDriver> openStats() {
+    NetDriverOptions o;
+    o.features |= f::bit(f::kDeviceStats);
+    return open(o);
+  }
+};
+
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#1
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#2
+// covers: drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#3
+TEST(NetDriverStats, QueryThenGetWithRoomForEveryReply) {
+  FakeStatsNet f;
+  auto n = f.openStats();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->statsGet({{0, 1}}, nullptr), CtrlStatus::Failed);  // not queried yet
+  EXPECT_TRUE(f.ctrlSeen.empty());
+  uint64_t types = 0;
+  ASSERT_EQ(n->statsQuery(&types), CtrlStatus::Ok);
+  EXPECT_EQ(types, (uint64_t{1} << 32) | (uint64_t{1} << 16) | 1);
+  EXPECT_EQ(n->statsGet({{0, 2}}, nullptr), CtrlStatus::Failed);                    // not reported
+  EXPECT_EQ(n->statsGet({{0, uint64_t{1} << 16}}, nullptr), CtrlStatus::Failed);    // not for a receive queue
+  EXPECT_EQ(n->statsGet({{1, uint64_t{1} << 32}}, nullptr), CtrlStatus::Failed);    // not for a data queue
+  EXPECT_EQ(f.ctrlSeen.size(), 1u);
+  std::vector<uint8_t> reply;
+  ASSERT_EQ(n->statsGet({{0, 1}, {1, uint64_t{1} << 16}, {2, uint64_t{1} << 32}}, &reply), CtrlStatus::Ok);
+  EXPECT_EQ(reply.size(), 56u + 56u + 24u);
+  EXPECT_EQ(f.ctrlSeen.back().writable, 1u + 56u + 56u + 24u);
+  EXPECT_TRUE(f.log.empty());
+}
+
+TEST(NetDriverChecks, StatsQueryRefused) {
+  FakeStatsNet f;
+  f.queryErr = true;
+  auto n = f.openStats();
+  EXPECT_EQ(n->statsQuery(nullptr), CtrlStatus::Err);
+  f.expectOnly(clause::kNetStatsQuery, "net.stats_query_refused");
+}
+
+TEST(NetDriverChecks, StatsReplyHeaderNamesAnotherType) {
+  FakeStatsNet f;
+  f.mangle = 1;
+  auto n = f.openStats();
+  ASSERT_EQ(n->statsQuery(nullptr), CtrlStatus::Ok);
+  n->statsGet({{0, 1}}, nullptr);
+  f.expectOnly(clause::kNetStatsReplyHdr, "net.stats_reply_header");
+}
+
+TEST(NetDriverChecks, StatsReplySizeWrong) {
+  FakeStatsNet f;
+  f.mangle = 2;
+  auto n = f.openStats();
+  ASSERT_EQ(n->statsQuery(nullptr), CtrlStatus::Ok);
+  EXPECT_EQ(n->statsGet({{0, 1}}, nullptr), CtrlStatus::Failed);
+  f.expectOnly(clause::kNetStatsReplySize, "net.stats_reply_size");
 }
 
 }  // namespace

@@ -30,6 +30,8 @@ inline constexpr const char* kTxCsumPreceding = "drivernormative:Device Types / 
 inline constexpr const char* kTxCsumPseudo = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#29";
 inline constexpr const char* kTxTunnelDataValid = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#46";
 inline constexpr const char* kTxRxOnlyFlags = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#45";
+inline constexpr const char* kTxEcnBit = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#15";
+inline constexpr const char* kTxHdrLenExact = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#34";
 // Receive buffers
 inline constexpr const char* kRxBufferHdr = "drivernormative:Device Types / Network Device / Device Operation / Setting Up Receive Buffers#3";
 // Control queue
@@ -48,6 +50,16 @@ inline constexpr const char* kNotfCoalNoFeature = "drivernormative:Device Types 
 inline constexpr const char* kVqNotfCoalNoFeature = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#3";
 inline constexpr const char* kHashTunnelNoFeature = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Inner Header Hash#1";
 inline constexpr const char* kRssCtxNoFeature = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#1";
+inline constexpr const char* kRssCtxIdRange = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#2";
+inline constexpr const char* kRssCtxPairsSet = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#3";
+inline constexpr const char* kHashTunnelUnsupported = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Inner Header Hash#2";
+inline constexpr const char* kRssTableEnabled = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#2";
+inline constexpr const char* kRssTablePow2 = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#3";
+inline constexpr const char* kRssMaskBelowMax = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#4";
+inline constexpr const char* kRssHashTypes = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#5";
+inline constexpr const char* kStatsQueried = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#1";
+inline constexpr const char* kStatsValidForVq = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#2";
+inline constexpr const char* kStatsResultRoom = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#3";
 inline constexpr const char* kOffloadNotNegotiated = "drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Offloads State Configuration / Setting Offloads State#1";
 
 }  // namespace vsim::model::net::clause

@@ -34,6 +34,7 @@ ChainResult NetDevice::handleCtrl(DeviceCore& core, uint16_t q, const Chain& c, 
   uint8_t head[2];
   e->readFromChain(c, 0, head, 2);
   uint8_t ack = ctrl::kErr;
+  ++cvqCommands_;  // device statistics: commands received, this one included
   const uint64_t dataLen = c.readableBytes - 2;
   ctrlWritable_ = static_cast<uint32_t>(std::min<uint64_t>(c.writableBytes, UINT32_MAX));
   ctrlResult_.clear();
@@ -45,6 +46,7 @@ ChainResult NetDevice::handleCtrl(DeviceCore& core, uint16_t q, const Chain& c, 
     ack = runCtrl(head[0], head[1], data, q);
   }
   ++(ack == ctrl::kOk ? stats_.ctrlOk : stats_.ctrlErr);
+  if (ack == ctrl::kOk) ++cvqOk_;
   // A command-specific-result follows the ack (only with VIRTIO_NET_OK); the effect is in place before the buffer
   // is used, and the ack is the last thing the device writes.
   uint32_t resultBytes = 0;
@@ -89,17 +91,22 @@ uint8_t NetDevice::runCtrl(uint8_t cls, uint8_t cmd, const std::vector<uint8_t>&
     case ctrl::kClassGuestOffloads: return ctrlOffloads(cmd, data, q);
     case ctrl::kClassNotfCoal: return ctrlCoalescing(cmd, data, q);
     case ctrl::kClassHashTunnel:
-      // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Inner Header Hash#1: HASH_TUNNEL_SET needs HASH_TUNNEL (never offered)
+      if (has(f::kHashTunnel)) return ctrlHashTunnel(cmd, data, q);
+      // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Inner Header Hash#1: HASH_TUNNEL_SET needs HASH_TUNNEL negotiated
       if (cmd == 0)
         violate(clause::kHashTunnelNoFeature, "ctrl.hash_tunnel_without_feature",
                 "HASH_TUNNEL_SET without VIRTIO_NET_F_HASH_TUNNEL", {{"command", cmd}}, q);
       return ctrl::kErr;
     case ctrl::kClassRssCtx:
-      // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#1: the class needs RSS_CONTEXT (never offered)
+      if (core_->has(f::kRssContext)) return ctrlRssCtx(cmd, data, q);
+      // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#1: the class needs RSS_CONTEXT
       violate(clause::kRssCtxNoFeature, "ctrl.rss_ctx_without_feature",
               "RSS context command without VIRTIO_NET_F_RSS_CONTEXT", {{"command", cmd}}, q);
       return ctrl::kErr;
-    default: return ctrl::kErr;  // statistics (not offered) and unknown classes
+    case ctrl::kClassStats:
+      // No statement forbids the class without DEVICE_STATS: answered VIRTIO_NET_ERR, not reported.
+      return has(f::kDeviceStats) ? ctrlStats(cmd, data, q) : ctrl::kErr;
+    default: return ctrl::kErr;  // unknown classes
   }
 }
 
@@ -192,8 +199,9 @@ uint8_t NetDevice::ctrlMac(uint8_t cmd, const std::vector<uint8_t>& data, uint16
 }
 
 uint8_t NetDevice::ctrlMq(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q) {
+  if (cmd == ctrl::kMqRssConfig && has(f::kRss)) return ctrlRssConfig(data, q);
   if (cmd == ctrl::kMqRssConfig) {
-    // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#1: RSS_CONFIG needs RSS (never offered)
+    // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Receive-side scaling (RSS)#1: RSS_CONFIG needs RSS negotiated
     violate(clause::kRssNoFeature, "ctrl.rss_without_feature", "MQ_RSS_CONFIG without VIRTIO_NET_F_RSS", {{"command", cmd}},
             q);
     return ctrl::kErr;
@@ -202,6 +210,12 @@ uint8_t NetDevice::ctrlMq(uint8_t cmd, const std::vector<uint8_t>& data, uint16_
   if (cmd != ctrl::kMqVqPairsSet || !has(f::kMq)) return ctrl::kErr;
   if (data.size() != 2) return malformed(ctrl::kClassMq, cmd, data.size(), q);
   const uint16_t pairs = le16(data, 0);
+  if (!rssCtx_.empty()) {
+    // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#3: no VQ_PAIRS_SET once an RSS context is configured
+    violate(clause::kRssCtxPairsSet, "ctrl.mq_pairs_with_rss_context", "VQ_PAIRS_SET while RSS contexts are configured",
+            {{"virtqueue_pairs", pairs}, {"rss_contexts", rssCtx_.size()}}, q);
+    return ctrl::kErr;
+  }
   if (pairs < ctrl::kMqPairsMin || pairs > p_.mqPairs) {
     // drivernormative:Device Types / Network Device / Device Operation / Control Virtqueue / Automatic receive steering in multiqueue mode#2: 1..max_virtqueue_pairs
     violate(clause::kMqPairsRange, "ctrl.mq_pairs_out_of_range", "VQ_PAIRS_SET outside 1..max_virtqueue_pairs",
@@ -220,6 +234,7 @@ uint8_t NetDevice::ctrlMq(uint8_t cmd, const std::vector<uint8_t>& data, uint16_
   activePairs_ = pairs;
   pairsSet_ = true;
   flows_.clear();
+  rss_.reset();  // back to automatic steering
   return ctrl::kOk;
 }
 

@@ -24,8 +24,10 @@ NetDevice::NetDevice(const NetParams& p, Backends b) : p_(p), b_(std::move(b)) {
   held_.resize(numQueues());
   backlog_.resize(numQueues());
   coal_.resize(numQueues());
+  qstats_.resize(numQueues());
   filter_.reset();
   if (b_.sw) port_ = b_.sw->attach(this, b_.portName);
+  initFlowFilter();  // net_flow_filter_dev.cpp
 }
 
 NetDevice::~NetDevice() {
@@ -38,7 +40,7 @@ uint16_t NetDevice::numQueues() const {
 
 uint16_t NetDevice::queueMaxSize(uint16_t) const { return p_.queueSize; }
 
-uint32_t NetDevice::configSize() const { return cfg::kSize; }
+uint32_t NetDevice::configSize() const { return p_.hashTunnel ? cfg::kSizeWithTunnel : cfg::kSize; }
 
 bool NetDevice::has(unsigned bit) const { return core_ && core_->has(bit); }
 
@@ -46,6 +48,7 @@ bool NetDevice::live() const { return core_ && core_->driverOk() && !core_->need
 
 uint32_t NetDevice::hdrBytes() const {
   // The 12-byte header with VERSION_1 or MRG_RXBUF; a legacy driver without MRG_RXBUF uses the 10-byte form.
+  if (has(f::kGuestUdpTunnelGso) || has(f::kHostUdpTunnelGso)) return kTunnelHdrBytes;  // with the tunnel offsets
   return (has(feat::kVersion1) || has(f::kMrgRxbuf)) ? kHdrBytes : kLegacyHdrBytes;
 }
 
@@ -67,15 +70,15 @@ NetDevice::QueueRole NetDevice::role(uint16_t q) const {
 }
 
 uint16_t NetDevice::ctrlQueue() const {
-  // The control queue follows the last queue pair in use: N = max_virtqueue_pairs with MQ, else 1.
-  return has(f::kMq) ? static_cast<uint16_t>(2u * p_.mqPairs) : uint16_t{2};
+  // The control queue follows the last queue pair in use: N = max_virtqueue_pairs with MQ or RSS, else 1.
+  return (has(f::kMq) || has(f::kRss)) ? static_cast<uint16_t>(2u * p_.mqPairs) : uint16_t{2};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Configuration space
 
 void NetDevice::readConfig(uint32_t off, void* dst, uint32_t len) {
-  uint8_t c[cfg::kSize] = {};
+  uint8_t c[cfg::kSizeWithTunnel] = {};
   std::memcpy(c + cfg::kMac, mac_.data(), 6);
   const uint16_t status = static_cast<uint16_t>((linkUp_ ? cfg::kSLinkUp : 0) | (announce_ ? cfg::kSAnnounce : 0));
   std::memcpy(c + cfg::kStatus, &status, 2);
@@ -88,6 +91,14 @@ void NetDevice::readConfig(uint32_t off, void* dst, uint32_t len) {
   std::memcpy(c + cfg::kSpeed, &speed_, 4);
   // devicenormative:Device Types / Network Device / Device configuration layout#11: duplex 0x00 / 0x01 / 0xff
   c[cfg::kDuplex] = duplex_;
+  if (p_.rss) {
+    // devicenormative:Device Types / Network Device / Device configuration layout#7: rss_max_key_size at least 40 (option floor)
+    c[cfg::kRssMaxKeySize] = p_.rssMaxKeySize;
+    // devicenormative:Device Types / Network Device / Device configuration layout#8: rss_max_indirection_table_length at least 128 (option floor)
+    std::memcpy(c + cfg::kRssMaxIndirectionTableLength, &p_.rssMaxIndirectionTable, 2);
+    std::memcpy(c + cfg::kSupportedHashTypes, &p_.rssHashTypes, 4);
+  }
+  if (p_.hashTunnel) std::memcpy(c + cfg::kSupportedTunnelTypes, &p_.tunnelTypes, 4);
   std::memcpy(dst, c + off, len);  // the core bounds-checked [off, off+len)
 }
 
@@ -138,6 +149,9 @@ constexpr Dep kDeps[] = {
     {f::kRscExt, B(f::kHostTso4) | B(f::kHostTso6)},
     {f::kRss, B(f::kCtrlVq)},
     {f::kVqNotfCoal, B(f::kCtrlVq)},
+    {f::kDeviceStats, B(f::kCtrlVq)},
+    {f::kHashTunnel, B(f::kCtrlVq)},
+    {f::kHashTunnel, B(f::kRss) | B(f::kHashReport)},
 };
 /// The first accepted feature whose requirement is not accepted, or -1.
 int brokenDependency(uint64_t acc) {
@@ -178,6 +192,7 @@ void NetDevice::onReset() {
   for (auto& b : backlog_) b.clear();
   backlogTotal_ = 0;
   flows_.clear();
+  if (ff_) ff_->reset();
   filter_.reset();
   filter_.setDefaultMac(std::nullopt);
   mac_ = p_.mac;  // a MAC_ADDR_SET / legacy write lasts until reset
@@ -190,6 +205,13 @@ void NetDevice::onReset() {
   // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Notifications Coalescing#9: every coalescing parameter 0 after reset
   txCoal_ = rxCoal_ = Coalescing{};
   std::fill(coal_.begin(), coal_.end(), Coalescing{});
+  rss_.reset();
+  // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#2: a reset forgets every RSS context
+  rssCtx_.clear();
+  // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Inner Header Hash#3: no inner header hash after reset
+  enabledTunnels_ = 0;
+  statsQueried_ = false;
+  resetCounters();
 }
 
 void NetDevice::onQueueReset(uint16_t q) {
@@ -251,7 +273,12 @@ ChainResult NetDevice::handle(DeviceCore& core, uint16_t q, const Chain& c, uint
   ChainResult r = ChainResult::Done;
   switch (role(q)) {
     case QueueRole::Rx: r = handleRx(core, q, c); break;
-    case QueueRole::Tx: r = handleTx(core, q, c); break;
+    case QueueRole::Tx: {
+      const NetStats before = stats_;
+      r = handleTx(core, q, c);
+      countTx(q, before);
+      break;
+    }
     case QueueRole::Ctrl: r = handleCtrl(core, q, c, written); break;
     case QueueRole::Unused: ++stats_.chainsOnUnusedQueue; break;  // returned untouched
   }

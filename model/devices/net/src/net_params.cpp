@@ -19,6 +19,8 @@ uint64_t NetParams::offeredFeatures() const {
       o |= b(kHostTso4) | b(kHostTso6) | b(kHostEcn) | b(kHostUfo) | b(kHostUso) | b(kGuestTso4) | b(kGuestTso6) |
            b(kGuestEcn) | b(kGuestUfo) | b(kGuestUso4) | b(kGuestUso6);
   }
+  if (guestHdrlen) o |= b(kGuestHdrlen);
+  if (csum && gso && rscExt) o |= b(kRscExt);  // RSC_EXT requires HOST_TSO4 / HOST_TSO6
   if (ctrlVq) {
     o |= b(kCtrlVq);
     // devicenormative:Device Types / Network Device / Device configuration layout#14: CTRL_RX_EXTRA only with CTRL_VQ
@@ -30,6 +32,9 @@ uint64_t NetParams::offeredFeatures() const {
     if (notfCoal) o |= b(kNotfCoal);
     if (vqNotfCoal) o |= b(kVqNotfCoal);
     if (mqPairs > 1) o |= b(kMq);
+    if (rss) o |= b(kRss);
+    if (rss && hashTunnel) o |= b(kHashTunnel);
+    if (deviceStats) o |= b(kDeviceStats);
   }
   return o;
 }

@@ -6,10 +6,20 @@
 #include "vsim/abi/features.h"
 #include "vsim/model/device_core.h"
 #include "vsim/model/net_device.h"
+#include "vsim/model/net_tx_seg_check.h"
 
 namespace vsim::model {
 
 using namespace net;
+
+namespace {
+/// Segments of gsoSize a TCP GSO frame stands for (its payload after the headers; 1 when it cannot be parsed).
+uint16_t coalescedSegments(const std::vector<uint8_t>& frame, uint16_t gsoSize) {
+  const auto l = net::parseL4Layout(frame);
+  if (!l || gsoSize == 0 || frame.size() <= l->headersEnd) return 1;
+  return static_cast<uint16_t>((frame.size() - l->headersEnd + gsoSize - 1) / gsoSize);
+}
+}  // namespace
 
 ChainResult NetDevice::handleRx(DeviceCore& core, uint16_t q, const Chain& c) {
   const uint32_t hl = hdrBytes();
@@ -48,6 +58,12 @@ bool NetDevice::adaptForGuest(const NetFrame& in, NetFrame* out) {
   out->hdr = NetHdr{};
   const auto offload = [this](unsigned bit) { return has(bit) && ((guestOffloads_ >> bit) & 1u); };
   const uint8_t base = hdr::gsoBase(in.hdr.gsoType);
+  // A segmentation request over a UDP tunnel (a tunnel bit in the sender's gso_type) needs
+  // VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO (feature bit 65, net_rx_tunnel.cpp); without it the device does not segment,
+  // so such a packet is dropped rather than handed over as a plain GSO packet.
+  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#21: no UDP tunnel GSO packet without GUEST_UDP_TUNNEL_GSO
+  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#25: nor one asking for outer checksum offload without GUEST_UDP_TUNNEL_GSO_CSUM
+  if (in.hdr.gsoType & (hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6)) return adaptTunnelForGuest(in, out);
   if (base != hdr::kGsoNone) {
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#7: TCPV4 only with GUEST_TSO4
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#8: UDP only with GUEST_UFO
@@ -62,7 +78,7 @@ bool NetDevice::adaptForGuest(const NetFrame& in, NetFrame* out) {
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#13: no ECN segmentation without GUEST_ECN
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#14: and the ECN bit set with it
     if (!ok || (ecn && !offload(f::kGuestEcn)) || !(in.hdr.flags & hdr::kFNeedsCsum)) return false;
-    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#11: never a tunnel bit (not negotiable here)
+    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#11: no tunnel bit here (tunnel requests go through adaptTunnelForGuest)
     out->hdr.gsoType = static_cast<uint8_t>(base | (ecn ? hdr::kGsoEcn : 0));
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#27: NEEDS_CSUM with GSO
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#28: and the MSS in gso_size
@@ -82,13 +98,28 @@ bool NetDevice::adaptForGuest(const NetFrame& in, NetFrame* out) {
     }
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#6: otherwise a fully checksummed packet
   }
+  const bool tcpGso = base == hdr::kGsoTcpv4 || base == hdr::kGsoTcpv6;
+  if (has(f::kRscExt) && tcpGso && (out->hdr.flags & hdr::kFNeedsCsum)) {
+    // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#29: with RSC_EXT, RSC_INFO plus the coalesced segment count (csum_start) and duplicate ACKs (csum_offset, none here)
+    out->hdr.flags |= hdr::kFRscInfo;
+    out->hdr.csumStart = coalescedSegments(out->data, in.hdr.gsoSize);
+    out->hdr.csumOffset = 0;
+  }
   // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#5: flags zero without GUEST_CSUM
   // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#12: never UDP_TUNNEL_CSUM
-  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#30: never RSC_INFO
+  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#30: RSC_INFO only with RSC_EXT (above)
+  // The header is built afresh (never the sender's flags), 12 bytes, no IPsec processing:
+  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#16: no outer_nh_offset without OUT_NET_HEADER (the field is not in the header)
+  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#39: SECURITY clear (no packet goes through IPsec here)
+  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#40: whatever SECURITY_ERR / SOFT_EXPIRY_WARN a sender set
+  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#42: SECURITY_ERR clear (no IPsec error can occur)
+  // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#43: whatever SOFT_EXPIRY_WARN a sender set
   return true;
 }
 
 int NetDevice::pickRxQueue(const NetFrame& f) {
+  if (int fq = -1; flowSteer(f, &fq)) return fq;  // flow filter rules before steering (net_flow_filter_dev.cpp)
+  if (rss_) return rssPickQueue(f);  // RSS in force (net_ctrl_rss.cpp)
   const uint16_t n = has(f::kMq) ? activePairs_ : uint16_t{1};
   uint16_t pair = 0;
   if (n > 1) {
@@ -221,7 +252,7 @@ NetDevice::Put NetDevice::put(uint16_t q, const NetFrame& f, bool allowPull, boo
   // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#2: the buffer count with it
   NetHdr h = f.hdr;
   h.numBuffers = static_cast<uint16_t>(count);
-  uint8_t hb[kHdrBytes];
+  uint8_t hb[kMaxHdrBytes];
   encodeHdr(h, hb, hl);
   if (b_.pcap) b_.pcap->write(now(), f.data);
   // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#3: every buffer but the last filled completely
@@ -247,6 +278,7 @@ NetDevice::Put NetDevice::put(uint16_t q, const NetFrame& f, bool allowPull, boo
   }
   ++stats_.rxFrames;
   stats_.rxBytes += f.data.size();
+  countRx(q, f.data.size());  // device statistics (net_stats.cpp)
   stats_.rxBuffersUsed += count;
   if (count > 1) ++stats_.rxMerged;
   return Put::Done;

@@ -6,6 +6,8 @@
 #include "vsim/model/device_core.h"
 #include "vsim/model/net_device.h"
 #include "vsim/model/net_tx_check.h"
+#include "vsim/model/net_tx_tunnel_check.h"
+#include "vsim/model/net_tx_seg_check.h"
 
 namespace vsim::model {
 
@@ -38,16 +40,20 @@ ChainResult NetDevice::handleTx(DeviceCore& core, uint16_t q, const Chain& c) {
     ++stats_.txDroppedViolation;
     return ChainResult::Done;
   }
-  uint8_t hb[kHdrBytes] = {};
+  uint8_t hb[kMaxHdrBytes] = {};
   e->readFromChain(c, 0, hb, hl);
   NetHdr h = decodeHdr(hb, hl);
+  // Only the 12-byte header is read; what follows it is frame data, whatever the flags and gso_type say:
+  // devicenormative:Device Types / Network Device / Device Operation / Packet Transmission#4: no outer_nh_offset without OUT_NET_HEADER
+  // devicenormative:Device Types / Network Device / Device Operation / Packet Transmission#9: no outer_th_offset / inner_nh_offset without a tunnel bit
+  // devicenormative:Device Types / Network Device / Device Operation / Packet Transmission#12: no resource_id / resource_type without SECURITY
   if (hl < kHdrBytes) h.numBuffers = 0;
   const uint64_t frameLen = c.readableBytes - hl;
   if (!txQueueAllowed(q)) {
     ++stats_.txDroppedViolation;
     return ChainResult::Done;
   }
-  if (auto bad = checkTxHeader(h, core.negotiated(), hl == kHdrBytes, frameLen)) {
+  if (auto bad = checkTxHeader(h, core.negotiated(), hl >= kHdrBytes, frameLen, core.negotiatedHigh())) {
     violate(bad->clause, bad->kind, bad->message, std::move(bad->evidence), q);
     ++stats_.txDroppedViolation;
     return ChainResult::Done;
@@ -62,7 +68,10 @@ ChainResult NetDevice::handleTx(DeviceCore& core, uint16_t q, const Chain& c) {
     ++stats_.txDroppedTooLong;  // cannot happen: the engine checked the buffers are guest memory
     return ChainResult::Done;
   }
-  if (auto bad = checkTxChecksumPrep(h, out.data)) {
+  auto bad = checkTxChecksumPrep(h, out.data);
+  if (!bad) bad = checkTxSegmentation(h, core.negotiated(), out.data);  // HOST_ECN marker, GUEST_HDRLEN
+  if (!bad) bad = checkTxTunnel(h, core.negotiatedHigh(), out.data);     // UDP tunnel segmentation
+  if (bad) {
     violate(bad->clause, bad->kind, bad->message, std::move(bad->evidence), q);
     ++stats_.txDroppedViolation;
     return ChainResult::Done;

@@ -1,6 +1,7 @@
 // Transmit header checks, in a fixed order (the first broken rule is reported).
 #include "vsim/model/net_tx_check.h"
 
+#include "net_checksum.h"
 #include "net_clauses.h"
 #include "vsim/model/net_frame.h"
 
@@ -17,7 +18,10 @@ TxFinding finding(const char* clause, const char* kind, std::string msg, const N
 }
 }  // namespace
 
-std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t f, bool hasNumBuffers, uint64_t frameLen) {
+std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t f, bool hasNumBuffers, uint64_t frameLen,
+                                       uint64_t hi) {
+  const bool hostTunnel = (hi >> (f::kHostUdpTunnelGso - 64)) & 1u;
+  const bool hostTunnelCsum = (hi >> (f::kHostUdpTunnelGsoCsum - 64)) & 1u;
   // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#2: num_buffers is zero on transmit
   if (hasNumBuffers && h.numBuffers != 0)
     return finding(clause::kTxNumBuffers, "net.tx_num_buffers", "transmit header with num_buffers not zero", h);
@@ -45,12 +49,17 @@ std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t f, bool hasNumB
   if (h.flags & (hdr::kFDataValid | hdr::kFRscInfo))
     return finding(clause::kTxRxOnlyFlags, "net.tx_receive_only_flags", "transmit header sets DATA_VALID or RSC_INFO",
                    h);
-  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#23: no UDP_TUNNEL_CSUM without HOST_UDP_TUNNEL_GSO_CSUM (never offered)
-  if (h.flags & hdr::kFUdpTunnelCsum)
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#22: tunnel segmentation negotiated but not HOST_UDP_TUNNEL_GSO_CSUM: UDP_TUNNEL_CSUM stays clear
+  if ((h.flags & hdr::kFUdpTunnelCsum) && hostTunnel && !hostTunnelCsum)
+    return finding("drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#22",
+                   "net.tx_tunnel_csum_without_csum_feature",
+                   "UDP_TUNNEL_CSUM set with HOST_UDP_TUNNEL_GSO but without HOST_UDP_TUNNEL_GSO_CSUM", h);
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#23: no UDP_TUNNEL_CSUM without HOST_UDP_TUNNEL_GSO_CSUM
+  if ((h.flags & hdr::kFUdpTunnelCsum) && !hostTunnelCsum)
     return finding(clause::kTxTunnelCsum, "net.tx_tunnel_csum",
                    "transmit header sets UDP_TUNNEL_CSUM without VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM", h);
-  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#17: no tunnel GSO bits without HOST_UDP_TUNNEL_GSO (never offered)
-  if (h.gsoType & (hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6))
+  // drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#17: no tunnel GSO bits without HOST_UDP_TUNNEL_GSO
+  if (tunnel && !hostTunnel)
     return finding(clause::kTxGsoTunnel, "net.tx_gso_tunnel",
                    "gso_type sets a UDP tunnel bit without VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO", h);
   const uint8_t base = hdr::gsoBase(h.gsoType);
@@ -99,18 +108,10 @@ std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t f, bool hasNumB
 
 namespace {
 
-uint16_t be16(const std::vector<uint8_t>& f, size_t at) { return static_cast<uint16_t>(f[at] << 8 | f[at + 1]); }
-uint32_t sum16(const std::vector<uint8_t>& f, size_t at, size_t n, uint32_t sum = 0) {
-  for (size_t i = 0; i + 1 < n; i += 2) sum += be16(f, at + i);
-  if (n & 1) sum += uint32_t{f[at + n - 1]} << 8;
-  return sum;
-}
-uint16_t fold(uint32_t sum) {
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<uint16_t>(sum);
-}
-/// Ones' complement equality: 0x0000 and 0xffff are the same number.
-bool sameSum(uint16_t a, uint16_t b) { return a == b || (a == 0 && b == 0xffff) || (a == 0xffff && b == 0); }
+using csum::be16;
+using csum::fold;
+using csum::sameSum;
+using csum::sum16;
 
 }  // namespace
 

@@ -139,7 +139,7 @@ class NetHarness {
   void send(uint16_t q, const std::vector<uint8_t>& frame, const net::NetHdr& h = {}) {
     const uint32_t hl = hdrLen();
     const uint64_t a = alloc(hl + frame.size());
-    uint8_t hb[net::kHdrBytes];
+    uint8_t hb[net::kMaxHdrBytes];
     net::encodeHdr(h, hb, hl);
     mem.write(a, hb, hl);
     mem.write(a + hl, frame.data(), frame.size());
@@ -177,7 +177,7 @@ class NetHarness {
     return v;
   }
   net::NetHdr readHdr(uint64_t a) {
-    uint8_t b[net::kHdrBytes] = {};
+    uint8_t b[net::kMaxHdrBytes] = {};
     mem.read(a, b, hdrLen());
     return net::decodeHdr(b, hdrLen());
   }

@@ -24,7 +24,13 @@ inline constexpr const char* kNetRxTunnelCsum = "devicenormative:Device Types / 
 inline constexpr const char* kNetRxGsoNone = "devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#26";
 inline constexpr const char* kNetRxGsoCsum = "devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#27";
 inline constexpr const char* kNetRxRscInfo = "devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#30";
+inline constexpr const char* kNetRxRscMissing = "devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#29";
 inline constexpr const char* kNetMacAddrSet = "devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Setting MAC Address Filtering#3";
+inline constexpr const char* kNetRssKeySize = "devicenormative:Device Types / Network Device / Device configuration layout#7";
+inline constexpr const char* kNetRssTableLength = "devicenormative:Device Types / Network Device / Device configuration layout#8";
+inline constexpr const char* kNetStatsQuery = "devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#1";
+inline constexpr const char* kNetStatsReplySize = "devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#4";
+inline constexpr const char* kNetStatsReplyHdr = "devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Device Statistics#5";
 inline constexpr const char* kNetAnnounceClear = "devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / Gratuitous Packet Sending#1";
 
 }  // namespace vsim::drv::clause

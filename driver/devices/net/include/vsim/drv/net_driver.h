@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "vsim/drv/device.h"
@@ -29,7 +30,11 @@ struct NetDriverOptions {
                       net::f::bit(net::f::kCtrlRxExtra) | net::f::bit(net::f::kGuestAnnounce) |
                       net::f::bit(net::f::kMq) | net::f::bit(net::f::kCtrlMacAddr) |
                       net::f::bit(net::f::kCtrlGuestOffloads) | net::f::bit(net::f::kSpeedDuplex) |
-                      net::f::bit(net::f::kNotfCoal) | net::f::bit(net::f::kVqNotfCoal);
+                      net::f::bit(net::f::kNotfCoal) | net::f::bit(net::f::kVqNotfCoal) |
+                      net::f::bit(net::f::kGuestHdrlen);  // we always know the exact header length
+  /// Net feature bits 64..127 accepted when offered (bit 0 = 64): the UDP tunnel GSO features (65..68) are not
+  /// in the default set.
+  uint64_t featuresHigh = 0;
   /// Bytes per receive buffer; 0 = 2048 with mergeable buffers, else header + MTU + Ethernet + VLAN (>= 1526).
   uint32_t rxBufferSize = 0;
   /// Receive buffers per receive queue; 0 = as many as the queue holds.
@@ -62,6 +67,25 @@ struct NetConfig {
   uint16_t mtu = 0;
   uint32_t speed = net::cfg::kSpeedUnknown;  ///< values the spec does not define read as unknown
   uint8_t duplex = net::cfg::kDuplexUnknown;
+  uint8_t rssMaxKeySize = 0;                  ///< with VIRTIO_NET_F_RSS offered
+  uint16_t rssMaxIndirectionTableLength = 0;  ///< with VIRTIO_NET_F_RSS offered
+  uint32_t supportedHashTypes = 0;            ///< with VIRTIO_NET_F_RSS offered
+  uint32_t supportedTunnelTypes = 0;          ///< with VIRTIO_NET_F_HASH_TUNNEL offered
+};
+
+/// Receive-side scaling parameters (VIRTIO_NET_F_RSS), in queue pairs (pair k = receiveq k+1).
+struct RssSettings {
+  uint32_t hashTypes = 0;            ///< VIRTIO_NET_HASH_TYPE_* bits
+  std::vector<uint16_t> table;       ///< indirection table: pair per entry (a power of two entries)
+  uint16_t unclassifiedPair = 0;     ///< where packets without a hash go
+  uint16_t maxTxPairs = 1;           ///< transmit queues the driver may use
+  std::vector<uint8_t> key;          ///< Toeplitz key (up to rss_max_key_size)
+};
+
+/// One statistics request entry: a virtqueue and the types wanted for it.
+struct StatsRequest {
+  uint16_t vq = 0;
+  uint64_t types = 0;
 };
 
 class NetDriver {
@@ -135,9 +159,29 @@ class NetDriver {
   CtrlStatus setQueueCoalescing(uint16_t vq, uint32_t maxPackets, uint32_t maxUsecs);
   /// Read it back; the outputs are written only when the device answers VIRTIO_NET_OK.
   CtrlStatus queueCoalescing(uint16_t vq, uint32_t* maxPackets, uint32_t* maxUsecs);
+  /// Receive-side scaling (VIRTIO_NET_F_RSS): MQ_RSS_CONFIG; the transmit pairs in use become maxTxPairs.
+  CtrlStatus setRss(const RssSettings& s);
+  /// RSS contexts (VIRTIO_NET_F_RSS_CONTEXT, feature 64; net_rss_ctx.cpp): max_rss_contexts (CAP_GET) ...
+  CtrlStatus rssContextCapability(uint16_t* maxContexts);
+  /// ... add (`add`) or modify context `id` (1..max_rss_contexts) with `s`, and delete it. While any context is
+  /// configured, setQueuePairs() is refused (Failed) without sending anything.
+  CtrlStatus rssContextSet(uint16_t id, const RssSettings& s, bool add);
+  CtrlStatus rssContextDelete(uint16_t id);
+  size_t rssContextCount() const { return rssCtx_.size(); }
+  /// Inner header hash (VIRTIO_NET_F_HASH_TUNNEL): HASH_TUNNEL_SET; 0 turns it off.
+  CtrlStatus setHashTunnel(uint32_t enabledTypes);
+  /// Device statistics (VIRTIO_NET_F_DEVICE_STATS): the supported types (STATS_QUERY) ...
+  CtrlStatus statsQuery(uint64_t* supported);
+  /// ... and STATS_GET for `req` (only queried types valid for each queue); `reply` gets the result bytes.
+  CtrlStatus statsGet(const std::vector<StatsRequest>& req, std::vector<uint8_t>* reply);
   /// Any command, without the feature checks (conformance work: a driver that breaks the rules on purpose).
   CtrlStatus rawCommand(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& dataParts,
                         uint8_t* ack = nullptr);
+  /// Same with `resultBytes` of command-specific-result after the ack, read back whatever the ack (bytes the
+  /// device did not write read kResultPoison).
+  CtrlStatus rawCommand(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& dataParts, uint8_t* ack,
+                        std::vector<uint8_t>* result, uint32_t resultBytes);
+  static constexpr uint8_t kResultPoison = 0xee;
   /// @}
 
   struct Stats {
@@ -171,6 +215,7 @@ class NetDriver {
   NetDriver(Hal& hal, const NetDriverOptions& o, ViolationSink& sink);
   bool setup(Device& d);
   bool readConfigChecked(Device& d);
+  bool readRssConfig(Device& d, NetConfig& c);  // net_rss_stats.cpp
   bool postRx(uint16_t pair, uint32_t index, Device* d = nullptr);
   void harvest();
   void takeRx(uint16_t pair);
@@ -181,7 +226,7 @@ class NetDriver {
   void answerAnnounce();
   /// One command; `result` (resultBytes long) receives the command-specific-result after the ack when given.
   CtrlStatus command(uint8_t cls, uint8_t cmd, const std::vector<std::vector<uint8_t>>& parts, uint8_t* ack,
-                     std::vector<uint8_t>* result = nullptr, uint32_t resultBytes = 0);
+                     std::vector<uint8_t>* result = nullptr, uint32_t resultBytes = 0, bool resultOnErr = false);
   void report(const char* clause, const char* kind, std::string message, std::vector<Evidence> ev, int queue = -1);
   bool offload(unsigned bit) const { return has(bit) && ((offloads_ >> bit) & 1u); }
 
@@ -198,6 +243,11 @@ class NetDriver {
   uint32_t maxFrame_ = 1518;
   uint32_t txSlotBytes_ = 0;
   uint64_t offloads_ = 0;  // receive offloads in force
+  uint64_t statsTypes_ = 0;  // STATS_QUERY's answer (0 = not queried)
+  uint16_t rssCtxMax_ = 0;          // CAP_GET's answer (0 = not asked)
+  std::set<uint16_t> rssCtx_;       // RSS contexts the device accepted
+  /// virtio_net_rss_config bytes of `s`, or empty when `s` breaks a rule we check before sending (RSS#2..#5).
+  std::vector<uint8_t> rssConfigBytes(const RssSettings& s) const;
   std::vector<RxQueue> rx_;
   std::vector<TxQueue> tx_;
   uint64_t ctrlBuf_ = 0;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,7 +26,9 @@
 #include "vsim/model/device_logic.h"
 #include "vsim/model/device_queue.h"
 #include "vsim/model/l2_switch.h"
+#include "vsim/model/net_flow_filter.h"
 #include "vsim/model/net_params.h"
+#include "vsim/model/net_rss.h"
 #include "vsim/model/net_rx_filter.h"
 #include "vsim/model/pcap_writer.h"
 #include "vsim/violation.h"
@@ -86,6 +89,8 @@ class NetDevice final : public DeviceLogic, public NetPort {
   void readConfig(uint32_t off, void* dst, uint32_t len) override;
   bool writeConfig(uint32_t off, const void* src, uint32_t len) override;
   std::string checkFeatures(uint64_t accepted) const override;
+  uint64_t deviceFeaturesHigh() const override;                                    // net_rx_tunnel.cpp
+  std::string checkFeaturesHigh(uint64_t accepted, uint64_t acceptedHigh) const override;  // net_rx_tunnel.cpp
   ChainResult handle(DeviceCore& core, uint16_t q, const Chain& c, uint32_t& written) override;
   void onDriverOk(DeviceCore& core) override;
   void onReset() override;
@@ -133,6 +138,24 @@ class NetDevice final : public DeviceLogic, public NetPort {
     bool operator==(const Coalescing&) const = default;
   };
   Coalescing coalescing(uint16_t q) const { return q < coal_.size() ? coal_[q] : Coalescing{}; }
+  /// The RSS configuration in force (MQ_RSS_CONFIG accepted since reset), if any.
+  const std::optional<net::RssConfig>& rssConfig() const { return rss_; }
+  /// RSS contexts the driver configured (VIRTNET_RSS_CTX_CTRL, net_ctrl_rss_ctx.cpp), by rss_ctx_id.
+  const std::map<uint16_t, net::RssConfig>& rssContexts() const { return rssCtx_; }
+  /// enabled_tunnel_types in force (HASH_TUNNEL_SET; 0 after reset).
+  uint32_t enabledTunnelTypes() const { return enabledTunnels_; }
+  /// Device statistics (VIRTIO_NET_F_DEVICE_STATS) of data queue q: packets, bytes, drops, malformed drops.
+  struct QueueCounters {
+    uint64_t packets = 0, bytes = 0, drops = 0, dropsMalformed = 0;
+  };
+  QueueCounters queueCounters(uint16_t q) const { return q < qstats_.size() ? qstats_[q] : QueueCounters{}; }
+  /// Test hook: start every statistics counter (per queue and control queue) at `v` (to see them wrap).
+  void presetStatsCounters(uint64_t v);
+  /// One self-group administration command (flow filter capabilities and resource objects; net_flow_filter_dev.cpp).
+  /// The admin virtqueue is not modelled: this is where its commands would land. Without the flow_filter
+  /// parameter no capability is listed and every resource command is refused (EINVAL, Q_INVALID_OPCODE).
+  net::ff::FlowFilter::Answer adminCommand(uint16_t opcode, const std::vector<uint8_t>& data);
+  const net::ff::FlowFilter* flowFilter() const { return ff_.get(); }
   /// @}
 
   /// @name Backend faults (host side)
@@ -175,6 +198,8 @@ class NetDevice final : public DeviceLogic, public NetPort {
   // net_rx.cpp
   ChainResult handleRx(DeviceCore& core, uint16_t q, const Chain& c);
   bool deliver(const NetFrame& f);
+  /// A UDP tunnel segmentation request for a driver with GUEST_UDP_TUNNEL_GSO (net_rx_tunnel.cpp).
+  bool adaptTunnelForGuest(const NetFrame& in, NetFrame* out);
   bool adaptForGuest(const NetFrame& in, NetFrame* out);
   int pickRxQueue(const NetFrame& f);
   Put put(uint16_t q, const NetFrame& f, bool allowPull, bool signal);
@@ -191,6 +216,19 @@ class NetDevice final : public DeviceLogic, public NetPort {
   uint8_t ctrlOffloads(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
   uint8_t ctrlCoalescing(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
   uint8_t malformed(uint8_t cls, uint8_t cmd, size_t len, uint16_t q);
+  // net_ctrl_rss.cpp
+  uint8_t ctrlRssConfig(const std::vector<uint8_t>& data, uint16_t q);
+  int rssPickQueue(const NetFrame& f);
+  // net_flow_filter_dev.cpp: true when a flow filter rule decided (q: the queue, or -1 to drop)
+  bool flowSteer(const NetFrame& f, int* q);
+  void initFlowFilter();
+  uint8_t ctrlHashTunnel(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
+  uint8_t ctrlRssCtx(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);  // net_ctrl_rss_ctx.cpp
+  // net_stats.cpp
+  uint8_t ctrlStats(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
+  void countTx(uint16_t q, const NetStats& before);
+  void countRx(uint16_t q, uint64_t bytes);
+  void resetCounters();
 
   NetParams p_;
   Backends b_;
@@ -214,6 +252,12 @@ class NetDevice final : public DeviceLogic, public NetPort {
   std::vector<Coalescing> coal_;                   // per queue (VQ_SET / VQ_GET)
   uint32_t ctrlWritable_ = 0;                      // writable bytes of the command being handled (ack + result)
   std::vector<uint8_t> ctrlResult_;                // command-specific-result to write after the ack
+  std::optional<net::RssConfig> rss_;              // MQ_RSS_CONFIG in force
+  std::map<uint16_t, net::RssConfig> rssCtx_;      // RSS contexts by id (cleared by onReset)
+  uint32_t enabledTunnels_ = 0;                    // HASH_TUNNEL_SET's enabled_tunnel_types
+  bool statsQueried_ = false;                      // STATS_QUERY answered since reset
+  std::vector<QueueCounters> qstats_;              // per data queue (device statistics)
+  uint64_t cvqCommands_ = 0, cvqOk_ = 0;           // control queue statistics
 
   // host state (kept across resets)
   bool linkUp_ = true;
@@ -227,6 +271,7 @@ class NetDevice final : public DeviceLogic, public NetPort {
   bool inHandle_ = false;     // re-entrancy guards
   bool pulling_ = false;
   std::vector<uint8_t> scratch_;
+  std::unique_ptr<net::ff::FlowFilter> ff_;  // flow filter (flow_filter parameter); objects reset by onReset
 };
 
 }  // namespace vsim::model

@@ -24,6 +24,8 @@ struct NetParams {
   bool mrgRxbuf = true;            ///< VIRTIO_NET_F_MRG_RXBUF
   bool csum = true;                ///< VIRTIO_NET_F_CSUM + VIRTIO_NET_F_GUEST_CSUM
   bool gso = false;                ///< HOST_/GUEST_ TSO4, TSO6, ECN, UFO, USO (needs csum)
+  bool rscExt = false;             ///< VIRTIO_NET_F_RSC_EXT (coalescing counts in received TCP GSO headers; needs gso)
+  bool guestHdrlen = false;        ///< VIRTIO_NET_F_GUEST_HDRLEN (segmentation requests give the exact hdr_len)
   bool ctrlVq = true;              ///< VIRTIO_NET_F_CTRL_VQ; the features below are offered only with it
   bool ctrlRx = true;              ///< VIRTIO_NET_F_CTRL_RX + VIRTIO_NET_F_CTRL_RX_EXTRA
   bool ctrlVlan = true;            ///< VIRTIO_NET_F_CTRL_VLAN
@@ -32,6 +34,17 @@ struct NetParams {
   bool ctrlGuestOffloads = true;   ///< VIRTIO_NET_F_CTRL_GUEST_OFFLOADS
   bool notfCoal = false;           ///< VIRTIO_NET_F_NOTF_COAL (TX_SET / RX_SET)
   bool vqNotfCoal = false;         ///< VIRTIO_NET_F_VQ_NOTF_COAL (VQ_SET / VQ_GET)
+  bool rss = false;                ///< VIRTIO_NET_F_RSS (Toeplitz steering over an indirection table; needs ctrl_vq)
+  uint8_t rssMaxKeySize = 40;      ///< rss_max_key_size (40..255)
+  uint16_t rssMaxIndirectionTable = 128;  ///< rss_max_indirection_table_length (128..32768)
+  uint32_t rssHashTypes = 0x3f;    ///< supported_hash_types (IPv4 / TCPv4 / UDPv4 / IPv6 / TCPv6 / UDPv6)
+  bool udpTunnelGso = false;       ///< HOST_ / GUEST_UDP_TUNNEL_GSO and _CSUM (bits 65..68; needs gso)
+  uint16_t rssContexts = 0;        ///< max_rss_contexts: RSS contexts beyond the default one (0 = no RSS_CONTEXT)
+  bool hashTunnel = false;         ///< VIRTIO_NET_F_HASH_TUNNEL (inner header hash for RSS; needs rss)
+  uint32_t tunnelTypes = net::rss::kTunnelsModelled;  ///< supported_tunnel_types (VXLAN, IPIP or both)
+  bool deviceStats = false;        ///< VIRTIO_NET_F_DEVICE_STATS (STATS_QUERY / STATS_GET; needs ctrl_vq)
+  bool flowFilter = false;         ///< flow filter capabilities + resource objects (admin commands; no feature bit)
+  uint32_t ffRules = 64;           ///< flow filter rules_limit / rules_per_group_limit (groups 8, classifiers 16)
   uint16_t mqPairs = 1;            ///< max_virtqueue_pairs; > 1 offers VIRTIO_NET_F_MQ (needs ctrl_vq)
   uint16_t queueSize = 256;        ///< largest queue size offered
   uint32_t rxBacklog = 64;         ///< frames kept while the driver has no receive buffer posted

@@ -19,7 +19,9 @@ struct TxFinding {
 };
 
 /// Check a transmit header. `hasNumBuffers`: the header is the 12-byte form; `frameLen`: bytes after the header.
-std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t negotiated, bool hasNumBuffers, uint64_t frameLen);
+/// `negotiatedHigh`: feature bits 64..127 (bit 0 = 64; the UDP tunnel features).
+std::optional<TxFinding> checkTxHeader(const NetHdr& h, uint64_t negotiated, bool hasNumBuffers, uint64_t frameLen,
+                                       uint64_t negotiatedHigh = 0);
 
 /// Check how a frame asking for checksum offload (NEEDS_CSUM) was prepared: TCP or UDP over IPv4 / IPv6 with the
 /// checksum asked for at its L4 checksum field must hold the pseudo-header sum there, and an IPv4 header checksum
