@@ -329,6 +329,7 @@ SimConfig simConfigFrom(const py::list& devices, const std::map<std::string, dou
       else if (key == "ring_features") {
         if (!v.is_none()) dc.ringFeatures = v.cast<uint64_t>();
       } else if (key == "refuse_invalid_features") dc.refuseInvalidFeatures = v.cast<bool>();
+      else if (key == "core_options") dc.coreOptions = v.cast<std::map<std::string, std::string>>();
       else throw ParamError("device config: unknown key '" + key + "'");
     }
     c.devices.push_back(std::move(dc));
@@ -581,6 +582,8 @@ PYBIND11_MODULE(_virtio_sim, m) {
         "virtio-pci transport parameters (model::pciParameters()).");
   m.def("mmio_parameters", [] { return paramList(model::mmioParameters().infos()); },
         "virtio-mmio transport parameters (model::mmioParameters()).");
+  m.def("core_parameters", [] { return paramList(model::coreParameters().infos()); },
+        "Device core options (model::coreParameters()): suspend, refuse_invalid_features, personality.");
   m.def("driver_options", [] { return paramList(drv::driverOptionTable().infos()); },
         "Options of our built-in driver (drv::driverOptionTable()).");
   m.def(
@@ -906,7 +909,7 @@ PYBIND11_MODULE(_virtio_sim, m) {
         }
         return py::dict("driver_notifications"_a = cs.driverNotifications, "used_notifications"_a = cs.usedNotifications,
                         "config_notifications"_a = cs.configNotifications, "chains_done"_a = cs.chainsDone,
-                        "resets"_a = cs.resets, "config_interrupts"_a = t.configInterrupts(), "dma"_a = dmaDict(t.total()),
+                        "resets"_a = cs.resets, "suspends"_a = cs.suspends, "resumes"_a = cs.resumes, "config_interrupts"_a = t.configInterrupts(), "dma"_a = dmaDict(t.total()),
                         "queues"_a = queues);
       }, "device"_a)
       .def("flush_trace", &Sim::flushTrace);
@@ -964,6 +967,18 @@ PYBIND11_MODULE(_virtio_sim, m) {
         bool r = false;
         drv::Device& d = h.d();
         h.sim->exec([&](model::CpuPort&) { r = d.checkStatus(); });
+        return r;
+      })
+      .def("suspend", [](DriverHandle& h) {
+        bool r = false;
+        drv::Device& d = h.d();
+        h.sim->exec([&](model::CpuPort&) { r = d.suspend(); });
+        return r;
+      })
+      .def("resume", [](DriverHandle& h) {
+        bool r = false;
+        drv::Device& d = h.d();
+        h.sim->exec([&](model::CpuPort&) { r = d.resume(); });
         return r;
       })
       .def("reset_queue", [](DriverHandle& h, uint16_t q) {
@@ -1063,6 +1078,38 @@ PYBIND11_MODULE(_virtio_sim, m) {
         h.sim->exec([&](model::CpuPort&) { st = b.secureErase(r, queue); });
         return std::string(drv::blkStatusName(st));
       }, "ranges"_a, "queue"_a = -1)
+      .def("blk_zone_report", [](DriverHandle& h, uint64_t sector, uint32_t maxZones, int queue) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        std::vector<drv::BlkZoneInfo> z;
+        drv::BlkStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = b.zoneReport(sector, &z, maxZones, queue); });
+        py::list zones;
+        for (const auto& x : z)
+          zones.append(py::dict("cap"_a = x.cap, "start"_a = x.start, "wp"_a = x.wp, "type"_a = x.type, "state"_a = x.state));
+        return py::make_tuple(std::string(drv::blkStatusName(st)), zones);
+      }, "sector"_a = 0, "max_zones"_a = 64, "queue"_a = -1)
+      .def("blk_zone_op", [](DriverHandle& h, const std::string& op, uint64_t zoneStart, int queue) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        if (op != "open" && op != "close" && op != "finish" && op != "reset" && op != "reset_all")
+          throw ParamError("blk_zone_op: op is open, close, finish, reset or reset_all");
+        drv::BlkStatus st{};
+        h.sim->exec([&](model::CpuPort&) {
+          if (op == "open") st = b.zoneOpen(zoneStart, queue);
+          else if (op == "close") st = b.zoneClose(zoneStart, queue);
+          else if (op == "finish") st = b.zoneFinish(zoneStart, queue);
+          else if (op == "reset") st = b.zoneReset(zoneStart, queue);
+          else st = b.zoneResetAll(queue);
+        });
+        return std::string(drv::blkStatusName(st));
+      }, "op"_a, "zone_start"_a = 0, "queue"_a = -1)
+      .def("blk_zone_append", [](DriverHandle& h, uint64_t zoneStart, const py::bytes& data, int queue) {
+        auto& b = h.as<drv::BlkDriver>("blk");
+        auto v = fromBytes(data);
+        uint64_t at = 0;
+        drv::BlkStatus st{};
+        h.sim->exec([&](model::CpuPort&) { st = b.zoneAppend(zoneStart, v.data(), v.size(), &at, queue); });
+        return py::make_tuple(std::string(drv::blkStatusName(st)), at);
+      }, "zone_start"_a, "data"_a, "queue"_a = -1)
       .def("blk_set_writeback", [](DriverHandle& h, bool on) {
         auto& b = h.as<drv::BlkDriver>("blk");
         bool ok = false;
@@ -1094,7 +1141,10 @@ PYBIND11_MODULE(_virtio_sim, m) {
                         "max_write_zeroes_seg"_a = c.maxWriteZeroesSeg, "write_zeroes_may_unmap"_a = c.writeZeroesMayUnmap,
                         "max_secure_erase_sectors"_a = c.maxSecureEraseSectors,
                         "max_secure_erase_seg"_a = c.maxSecureEraseSeg,
-                        "secure_erase_sector_alignment"_a = c.secureEraseSectorAlignment);
+                        "secure_erase_sector_alignment"_a = c.secureEraseSectorAlignment,
+                        "zone_sectors"_a = c.zoneSectors, "max_open_zones"_a = c.maxOpenZones,
+                        "max_active_zones"_a = c.maxActiveZones, "max_append_sectors"_a = c.maxAppendSectors,
+                        "write_granularity"_a = c.writeGranularity, "zoned_model"_a = c.zonedModel);
       })
       .def_property_readonly("blk_num_queues", [](const DriverHandle& h) { return h.as<drv::BlkDriver>("blk").numQueues(); })
       .def_property_readonly("blk_max_request_bytes", [](const DriverHandle& h) {

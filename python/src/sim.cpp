@@ -105,6 +105,13 @@ model::BoardConfig boardConfig(const SimConfig& cfg) {
     }
     if (d.ringFeatures) spec.core.ringFeatures = *d.ringFeatures;
     spec.core.refuseInvalidFeatures = d.refuseInvalidFeatures;
+    for (const auto& [k, v] : d.coreOptions) {
+      try {
+        applyParam(model::coreParameters(), spec.core, k, v);
+      } catch (const ParamError& e) {
+        throw ParamError(where + ": core option " + e.what());
+      }
+    }
     const bool pci = spec.transport == model::TransportKind::PciModern ||
                      spec.transport == model::TransportKind::PciLegacy ||
                      spec.transport == model::TransportKind::PciTransitional;

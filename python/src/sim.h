@@ -69,6 +69,7 @@ struct DeviceConfig {
   std::map<std::string, std::string> transportOptions;  ///< model::pciParameters() or model::mmioParameters()
   std::optional<uint64_t> ringFeatures;                  ///< transport/ring bits offered (default: the core's)
   bool refuseInvalidFeatures = true;
+  std::map<std::string, std::string> coreOptions;       ///< model::coreParameters() (applied last)
 };
 
 struct SimConfig {

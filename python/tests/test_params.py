@@ -1,5 +1,7 @@
 """Every model parameter is visible from Python with its name, default, unit and description, from the C++ tables
 (one source of truth), and settable by name."""
+import pytest
+
 import virtio_sim as vs
 from virtio_sim import params
 
@@ -106,3 +108,20 @@ def test_clause_catalogue_access():
     info = vs.clause_info(cid)
     assert info["target"] == "driver" and info["strength"] in ("MUST", "SHOULD", "MAY")
     assert vs.spec_version().startswith("virtio")
+
+
+def test_pci_capability_shape_parameters_are_settable():
+    pci = {p.name: p for p in params.pci_parameters()}
+    for name in ("cap_len_padding", "structure_length_padding", "decoy_caps", "vendor_data_id", "vendor_data_len",
+                 "sriov_total_vfs"):
+        assert name in pci and pci[name].description
+    assert pci["cap_len_padding"].unit == "bytes" and pci["decoy_caps"].default == "false"
+    # legal-but-unusual capability lists: our driver skips the decoys and the vendor data capability
+    sim = vs.Simulation(vs.DeviceConfig("rng", transport_options={"decoy_caps": True, "cap_len_padding": 4,
+                                                                  "vendor_data_id": 0x1234}))
+    rng = sim.open_rng(0)
+    assert rng.live and len(rng.read(8)) == 8
+    with pytest.raises(vs.ParameterError, match="vendor_data_id.*0x1af4"):
+        vs.Simulation(vs.DeviceConfig("rng", transport_options={"vendor_data_id": 0x1af4}))
+    with pytest.raises(vs.ParameterError, match="cap_len_padding.*outside 0..16"):
+        vs.Simulation(vs.DeviceConfig("rng", transport_options={"cap_len_padding": 17}))

@@ -144,7 +144,7 @@ class Driver:
     # state
     @property
     def state(self) -> str:
-        """"uninitialized", "live", "failed" or "needs-reset"."""
+        """"uninitialized", "live", "failed", "needs-reset" or "suspended"."""
         return str(self._h.state)
 
     @property
@@ -229,6 +229,17 @@ class Driver:
     def reset_queue(self, queue: int) -> bool:
         """VIRTIO_F_RING_RESET: reset one queue and set it up again."""
         return bool(self._h.reset_queue(queue))
+
+    def suspend(self) -> bool:
+        """VIRTIO_F_SUSPEND: set SUSPEND and wait until the status shows the device suspended (state
+        ``suspended``: nothing is submitted, notified or written to the configuration meanwhile). False when the
+        feature was not negotiated, the device is not live, it set DEVICE_NEEDS_RESET or did not suspend in time."""
+        return bool(self._h.suspend())
+
+    def resume(self) -> bool:
+        """VIRTIO_F_SUSPEND: set DRIVER_OK again and wait until the status shows the device running (state
+        ``live``). False when the device was not suspended, set DEVICE_NEEDS_RESET or did not resume in time."""
+        return bool(self._h.resume())
 
     def read_config(self, offset: int, length: int) -> bytes:
         """Device-specific configuration as one consistent snapshot (generation loop)."""
@@ -352,6 +363,24 @@ class BlkDriver(_Typed):
         status = self._need("secure_erase").blk_secure_erase(self._ranges(ranges), queue)
         self.last_status = self._check("secure-erase", status, check)
         return self.last_status
+
+    def zone_report(self, sector: int = 0, max_zones: int = 64, check: bool = True, queue: int = -1) -> List[Dict[str, int]]:
+        """ZONE_REPORT from the zone holding `sector` (zoned disks): a list of {cap, start, wp, type, state}."""
+        status, zones = self._need("zone_report").blk_zone_report(sector, max_zones, queue)
+        self.last_status = self._check("zone-report", status, check)
+        return list(zones)
+
+    def zone_op(self, op: str, zone_start: int = 0, check: bool = True, queue: int = -1) -> str:
+        """Zone management: op is open, close, finish, reset (zone_start = the zone's first sector) or reset_all."""
+        status = self._need("zone_op").blk_zone_op(op, zone_start, queue)
+        self.last_status = self._check("zone-" + op, status, check)
+        return self.last_status
+
+    def zone_append(self, zone_start: int, data: bytes, check: bool = True, queue: int = -1) -> int:
+        """ZONE_APPEND to the zone starting at zone_start; returns the sector the device wrote the data to."""
+        status, at = self._need("zone_append").blk_zone_append(zone_start, data, queue)
+        self.last_status = self._check("zone-append", status, check)
+        return int(at)
 
     def set_writeback(self, on: bool) -> bool:
         """VIRTIO_BLK_F_CONFIG_WCE: switch the cache mode (writeback / writethrough); False when not negotiated or

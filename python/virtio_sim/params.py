@@ -72,6 +72,11 @@ def mmio_parameters() -> List[Param]:
     return _params(ext.mmio_parameters())
 
 
+def core_parameters() -> List[Param]:
+    """Device core options (``CoreOptions``: VIRTIO_F_SUSPEND offer, ...), for ``DeviceConfig(core_options=...)``."""
+    return _params(ext.core_parameters())
+
+
 def driver_options() -> List[Param]:
     """Options of our built-in driver (``drv::DriverOptions``), for ``Simulation.open(..., **options)``."""
     return _params(ext.driver_options())
@@ -163,6 +168,7 @@ def describe() -> str:
         table(f"device '{name}': {t.description}{state} (DeviceConfig('{name}', option=value))", t.options)
     table("virtio-pci (DeviceConfig(transport_options={...}))", pci_parameters())
     table("virtio-mmio (DeviceConfig(transport_options={...}))", mmio_parameters())
+    table("device core (DeviceConfig(core_options={...}))", core_parameters())
     table("our driver (Simulation.open(device, option=value))", driver_options())
     lines.append("personalities (DeviceConfig(personality='a,b=N')): " + ", ".join(personalities()))
     lines.append("transports: " + ", ".join(transports()))

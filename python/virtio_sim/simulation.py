@@ -107,6 +107,7 @@ class DeviceConfig:
 
     ``options`` (or extra keyword arguments) are the type's options, see ``params.device_type(type).options``;
     ``transport_options`` are ``params.pci_parameters()`` or ``params.mmio_parameters()`` depending on the transport;
+    ``core_options`` are ``params.core_parameters()`` (e.g. ``{"suspend": False}`` to withhold VIRTIO_F_SUSPEND);
     ``personality`` is ``"default"`` or a comma-separated list from ``params.personalities()``. Every name and value
     is checked now (ParameterError with the close matches) and again by the C++ side.
 
@@ -124,6 +125,7 @@ class DeviceConfig:
         transport_options: Optional[Mapping[str, Any]] = None,
         ring_features: Optional[int] = None,
         refuse_invalid_features: bool = True,
+        core_options: Optional[Mapping[str, Any]] = None,
         **more_options: Any,
     ) -> None:
         t = _params.device_type(type)
@@ -143,6 +145,9 @@ class DeviceConfig:
         self.transport_options = {k: _params.option_text("transport option", k, v) for k, v in tops.items()}
         self.ring_features = ring_features
         self.refuse_invalid_features = bool(refuse_invalid_features)
+        cops = dict(core_options or {})
+        _params.check_names("core option", cops, _params.core_parameters())
+        self.core_options = {k: _params.option_text("core option", k, v) for k, v in cops.items()}
 
     def _as_dict(self) -> Dict[str, Any]:
         return {
@@ -154,6 +159,7 @@ class DeviceConfig:
             "transport_options": self.transport_options,
             "ring_features": self.ring_features,
             "refuse_invalid_features": self.refuse_invalid_features,
+            "core_options": self.core_options,
         }
 
     def __repr__(self) -> str:

@@ -16,6 +16,7 @@ const std::vector<TestInfo>& allTests() {
     registerNetInputTests(v);
     registerTransportLayoutTests(v);
     registerRingCoreTests(v);
+    registerSuspendTestsAll(v);
     return v;
   }();
   return kTests;

@@ -46,6 +46,8 @@ std::vector<Config> defaultConfigs(uint64_t seed) {
   const std::map<std::string, std::vector<T>> kTypes = {
       {"rng", {T::PciModern, T::PciLegacy, T::PciTransitional, T::MmioV2, T::MmioV1}},
       {"blk", {T::PciModern, T::PciLegacy, T::PciTransitional, T::MmioV2, T::MmioV1}},
+      // the block device's zoned personality (host-aware; VIRTIO_BLK_F_ZONED has no legacy interface)
+      {"blk-zoned", {T::PciModern, T::MmioV2}},
       {"net", {T::PciModern, T::PciLegacy, T::PciTransitional, T::MmioV2, T::MmioV1}},
       {"console", {T::PciModern, T::PciLegacy, T::PciTransitional, T::MmioV2, T::MmioV1}},
       // virtio-input has no legacy interface and no transitional PCI device id

@@ -52,6 +52,11 @@ TestContext::TestContext(const TestInfo& info, const Config& cfg, TestResult& re
   spec_.transport = cfg.transport;
   spec_.core.personality = model::Personality::parse(cfg.personality);
   if (cfg.deviceType == "rng") spec_.rng.seed = cfg.seed;
+  if (cfg.deviceType == "blk-zoned") {  // the block device with its zoned personality (tests may set more options)
+    spec_.type = "blk";
+    spec_.options["zoned"] = "host-aware";
+    spec_.options["zone_sectors"] = "1024";
+  }
 }
 
 TestContext::~TestContext() = default;

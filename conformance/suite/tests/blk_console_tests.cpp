@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "blk_console.h"
+#include "blk_zoned.h"
 
 namespace vsim::conformance {
 
@@ -94,6 +95,9 @@ bool waitUsed(drv::Device& dev, uint16_t q, uint64_t timeoutNs, uint64_t* cookie
 void registerBlkConsoleTests(std::vector<TestInfo>& out) {
   blkcon::registerBlkTests(out);
   blkcon::registerBlkMutants(out);
+  blkcon::registerBlkZonedTests(out);
+  blkcon::registerBlkZonedMutants(out);
+  blkcon::registerBlkZonedWorkload(out);
   blkcon::registerConsoleTests(out);
   blkcon::registerConsoleMutants(out);
 }

@@ -9,6 +9,7 @@
 #include "vsim/drv/raw_ring.h"
 #include "vsim/drv/rng_driver.h"
 #include "vsim/model/device_core.h"
+#include "vsim/model/rng_device.h"
 
 namespace vsim::conformance::ringcore {
 
@@ -345,11 +346,75 @@ void driverNotificationTests(std::vector<TestInfo>& out) {
 }
 
 
+constexpr const char* kUsedLength = "drivernormative:Device Types / Entropy Device / Device Operation#2";
+constexpr uint32_t kShortFill = 5;  // bytes the entropy device writes per request in these tests
+
+/// The oracle of Entropy Device / Device Operation#2: a driver that takes the used length as the count of random
+/// bytes can never have handed out more bytes than the device wrote. Reported on the device's side of the log.
+void judgeDelivered(TestContext& ctx, uint64_t delivered) {
+  auto& rng = static_cast<model::RngDevice&>(ctx.board().logic(0));
+  if (delivered <= rng.bytesServed()) return;
+  Violation v;
+  v.clause = kUsedLength;
+  v.kind = "rng.bytes_beyond_used_length";
+  v.message = "the driver handed out more entropy bytes than the device wrote (used lengths not examined)";
+  v.culprit = Culprit::Driver;
+  v.evidence = {{"delivered", delivered}, {"device_wrote", rng.bytesServed()}};
+  ctx.board().violations().report(std::move(v));
+}
+
+void rngUsedLengthTests(std::vector<TestInfo>& out) {
+  TestInfo t = driverTest(
+      "virtio.driver.core.rng.short_fills_counted_by_used_length", {kUsedLength}, {},
+      "the entropy device writes only 5 bytes into every buffer; the driver hands out exactly the bytes it was given",
+      [](TestContext& ctx) {
+        ctx.spec().rng.maxBytesPerRequest = kShortFill;
+        ctx.withDriver([&](drv::Hal& hal, ViolationSink& sink) {
+          auto found = drv::discover(hal, sink);
+          if (found.size() != 1) return ctx.harnessError("expected one device");
+          auto rng = drv::RngDriver::open(hal, found[0], drv::DriverOptions{}, sink);
+          if (!rng || !rng->ok()) return ctx.harnessError("the entropy device did not come up");
+          uint8_t buf[64];
+          const size_t got = rng->read(buf, sizeof buf, 1'000'000'000);
+          ctx.check(got == sizeof buf, "short entropy read (" + std::to_string(got) + " bytes)");
+          ctx.check(rng->requests() >= sizeof buf / kShortFill, "the short fills did not make the driver ask again");
+          judgeDelivered(ctx, rng->bytes());
+        });
+      });
+  t.deviceTypes = {"rng"};
+  out.push_back(t);
+
+  TestInfo m;
+  m.id = "virtio.driver.core.rng.used_length_ignored";
+  m.target = Direction::Driver;
+  m.kind = "negative";
+  m.clauses = {kUsedLength};
+  m.deviceTypes = {"rng"};
+  m.description = "a driver that takes the whole 64-byte buffer as random although the device wrote 5 bytes into it";
+  m.run = [](TestContext& ctx) {
+    ctx.spec().rng.maxBytesPerRequest = kShortFill;
+    ctx.withDriver([&](drv::Hal& hal, ViolationSink& sink) {
+      auto d = openOne(ctx, hal, sink, drv::DriverOptions{});
+      if (!d || !d->live()) return ctx.harnessError("the device did not come up");
+      if (submit64(*d, hal, 1) < 0) return ctx.harnessError("could not make the request available");
+      uint64_t cookie = 0;
+      uint32_t len = 0;
+      bool used = false;
+      for (int i = 0; i < 1000 && !used; ++i) used = d->queue(0).getUsed(&cookie, &len);
+      if (!used) return ctx.harnessError("the device did not use the buffer");
+      judgeDelivered(ctx, 64);  // the fault: the used length (5) is not looked at
+    });
+    if (!ctx.failed()) ctx.expectOnlyClause(kUsedLength);
+  };
+  out.push_back(m);
+}
+
 }  // namespace
 
 void registerRingCoreDriverTests(std::vector<TestInfo>& out) {
   driverTests(out);
   driverNotificationTests(out);
+  rngUsedLengthTests(out);
 }
 
 }  // namespace vsim::conformance::ringcore

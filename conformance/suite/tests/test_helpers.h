@@ -42,9 +42,12 @@ void registerBlkConsoleTests(std::vector<TestInfo>& out);  // blk_console_tests.
 void registerNetInputTests(std::vector<TestInfo>& out);    // net_input_tests.cpp
 void registerTransportLayoutTests(std::vector<TestInfo>& out);  // transport_layout_tests.cpp
 void registerRingCoreTests(std::vector<TestInfo>& out);         // ring_core_tests.cpp
+void registerSuspendTestsAll(std::vector<TestInfo>& out);       // suspend_tests.cpp, suspend_mutants.cpp
 
 /// Per-device-type workloads of the built-in driver (bring-up plus real I/O), used by workload_tests.cpp.
 void blkWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);
+/// The zoned block workload (blk_zoned_workload.cpp), run on the "blk-zoned" target.
+void blkZonedWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);
 void consoleWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);
 void netWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);
 void inputWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d);

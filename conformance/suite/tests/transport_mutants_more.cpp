@@ -264,6 +264,22 @@ void registerMoreMutants(std::vector<TestInfo>& out) {
     add(m);
   }
 
+  {
+    Mutant m;
+    m.id = "virtio.driver.core.config.wide_field_read_as_atomic";
+    m.clause = "drivernormative:Basic Facilities of a Virtio Device / Device Configuration Space#1";
+    m.transports = kModernAll;
+    m.deviceTypes = {"blk"};
+    m.description = "blk: the 64-bit capacity read as two 32-bit halves with no config generation read around them";
+    m.body = [](Env& e) {
+      if (!negotiate(e)) return;
+      const uint64_t lo = e.t().configRead(0 /* capacity */, 4), hi = e.t().configRead(4, 4);
+      (void)lo, (void)hi;
+      e.t().setStatus(st::kAcknowledge | st::kDriver | st::kFeaturesOk);  // moves on without a generation check
+    };
+    add(m);
+  }
+
   // =============================================================================================================
   // virtio-pci
   // =============================================================================================================

@@ -25,7 +25,8 @@ std::string claimDeviceType(std::string_view where) {
 }
 
 /// Clauses one side claims to check: the core's plus those of the given device type (all types when empty).
-std::vector<std::string> claimedChecks(std::string_view side, const std::string& deviceType = "") {
+std::vector<std::string> claimedChecks(std::string_view side, std::string deviceType = "") {
+  if (deviceType == "blk-zoned") deviceType = "blk";  // the zoned target is the block device with its zoned personality
   std::set<std::string> s;
   for (const auto& c : claims()) {
     if (c.side != side || c.kind != "check") continue;
@@ -57,6 +58,7 @@ void runWorkload(TestContext& ctx) {
     const std::string& type = ctx.config().deviceType;
     if (type == "rng") return rngWorkload(ctx, hal, sink, found[0]);
     if (type == "blk") return blkWorkload(ctx, hal, sink, found[0]);
+    if (type == "blk-zoned") return blkZonedWorkload(ctx, hal, sink, found[0]);
     if (type == "net") return netWorkload(ctx, hal, sink, found[0]);
     if (type == "console") return consoleWorkload(ctx, hal, sink, found[0]);
     if (type == "input") return inputWorkload(ctx, hal, sink, found[0]);

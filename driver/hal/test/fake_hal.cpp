@@ -43,6 +43,10 @@ void FakeVirtioCore::writeStatus(uint8_t v) {
   }
   if ((v & status::kFeaturesOk) && !(status & status::kFeaturesOk) && refuseFeaturesOk)
     v = static_cast<uint8_t>(v & ~status::kFeaturesOk);
+  if (honourSuspend && (v & status::kSuspend) && !(status & status::kSuspend) && (status & status::kDriverOk))
+    v = static_cast<uint8_t>((v | status::kSuspend) & ~status::kDriverOk);  // suspended at once
+  else if (honourSuspend && (status & status::kSuspend) && (v & status::kDriverOk))
+    v = static_cast<uint8_t>(v & ~status::kSuspend);  // resumed at once
   status = static_cast<uint8_t>((status & status::kDeviceNeedsReset) | v);
 }
 

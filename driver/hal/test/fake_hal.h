@@ -79,6 +79,7 @@ class FakeVirtioCore {
   int generationBumpReads = 0;        ///< the next n generation reads each return a new value
   uint32_t rngFillLen = ~0u;          ///< bytes the fake entropy device writes (capped at the buffer)
   bool rngNoInterrupt = false;
+  bool honourSuspend = true;          ///< SUSPEND after DRIVER_OK shows SUSPEND=1/DRIVER_OK=0; DRIVER_OK resumes
 
   // --- behaviour hooks ---
   std::vector<std::pair<uint16_t, uint32_t>> notifies;  ///< (queue, value) of every notification

@@ -90,7 +90,8 @@ void Board::setManualProcessing(bool manual) {
 }
 
 void Board::pollDevices() {
-  for (auto& d : devices_) d->logic->poll(*d->core);
+  for (auto& d : devices_)
+    if (!d->core->suspended()) d->logic->poll(*d->core);  // a suspended device does no work (VIRTIO_F_SUSPEND)
 }
 
 void Board::setIrqCallback(std::function<void()> cb) {

@@ -91,6 +91,27 @@ const ParamTable<VirtioPciParams>& pciParameters() {
       {{"legacy_trap", paramBoolText(d.legacyTrap), "bool",
         "modern only: a 32-byte I/O BAR0 that fences a legacy driver driving the device by mistake"},
        [](P& p, W w, W v) { p.legacyTrap = paramBool(w, v); }},
+      {{"cap_len_padding", dec(d.capLenPadding), "bytes",
+        "padding counted in every virtio capability's cap_len beyond its structure (0..16)"},
+       [](P& p, W w, W v) { p.capLenPadding = static_cast<uint8_t>(paramUnsigned(w, v, 0, 16)); }},
+      {{"structure_length_padding", dec(d.structureLengthPadding), "bytes",
+        "extra bytes the common/notify/ISR/device capabilities declare beyond their structure (read 0, writes ignored)"},
+       [](P& p, W w, W v) { p.structureLengthPadding = static_cast<uint32_t>(paramUnsigned(w, v, 0, 4096)); }},
+      {{"decoy_caps", paramBoolText(d.decoyCaps), "bool",
+        "start the capability list with two vendor capabilities a driver has to skip (reserved cfg_type; reserved bar)"},
+       [](P& p, W w, W v) { p.decoyCaps = paramBool(w, v); }},
+      {{"vendor_data_id", paramHex(d.vendorDataId), "",
+        "present a vendor data capability with this vendor_id (0 = none; 0x1af4 is refused)"},
+       [](P& p, W w, W v) {
+         const auto id = paramUnsigned(w, v, 0, 0xffff);
+         if (id == 0x1af4) throw std::invalid_argument(w + ": 0x1af4 (the virtio vendor) is not a vendor data vendor_id");
+         p.vendorDataId = static_cast<uint16_t>(id);
+       }},
+      {{"vendor_data_len", dec(d.vendorDataLen), "bytes", "vendor-defined bytes after vendor_id (0..64)"},
+       [](P& p, W w, W v) { p.vendorDataLen = static_cast<uint8_t>(paramUnsigned(w, v, 0, 64)); }},
+      {{"sriov_total_vfs", dec(d.sriovTotalVfs), "VFs",
+        "present PCIe + SR-IOV capabilities with this TotalVFs (0 = none; VFs are not instantiated)"},
+       [](P& p, W w, W v) { p.sriovTotalVfs = static_cast<uint16_t>(paramUnsigned(w, v, 0, 0xffff)); }},
   });
   return t;
 }
@@ -108,6 +129,24 @@ const ParamTable<VirtioMmioParams>& mmioParameters() {
       {{"legacy_queue_align", dec(d.legacyQueueAlign), "bytes",
         "version 1 only: used-ring alignment until the driver writes QueueAlign (and after a reset)"},
        [](M& m, W w, W v) { m.legacyQueueAlign = static_cast<uint32_t>(paramUnsigned(w, v, 1, UINT32_MAX)); }},
+  });
+  return t;
+}
+
+const ParamTable<CoreOptions>& coreParameters() {
+  using C = CoreOptions;
+  using W = const std::string&;
+  static const C d;
+  static const ParamTable<C> t("core", {
+      {{"suspend", paramBoolText(d.suspend), "bool",
+        "offer VIRTIO_F_SUSPEND (bit 43) on modern interfaces and honour the SUSPEND status bit"},
+       [](C& c, W w, W v) { c.suspend = paramBool(w, v); }},
+      {{"refuse_invalid_features", paramBoolText(d.refuseInvalidFeatures), "bool",
+        "leave FEATURES_OK clear when the accepted feature subset is invalid"},
+       [](C& c, W w, W v) { c.refuseInvalidFeatures = paramBool(w, v); }},
+      {{"personality", d.personality.name(), "list",
+        "legal-but-unusual device behaviour, comma-separated (see Personality; e.g. suspend_fails)"},
+       [](C& c, W, W v) { c.personality = Personality::parse(v); }},
   });
   return t;
 }
