@@ -10,14 +10,13 @@
 #include "vsim/clauses.h"
 #include "vsim/conformance/claims.h"
 
-#ifndef VSIM_GIT_SHA
-#define VSIM_GIT_SHA "unknown"
-#endif
 #ifndef VSIM_VERSION
 #define VSIM_VERSION "0.0.0"
 #endif
 
 namespace vsim::conformance {
+
+const char* gitSha();  // generated at build time (cmake/git_sha.cmake)
 
 std::string areaOf(const std::string& clause) {
   const auto colon = clause.find(':');
@@ -98,7 +97,7 @@ RunReport runSuite(const RunOptions& opts) {
   rep.specVersion = std::string(clauses::specVersion());
   rep.specCommit = std::string(clauses::specCommit());
   rep.toolVersion = VSIM_VERSION;
-  rep.gitSha = VSIM_GIT_SHA;
+  rep.gitSha = gitSha();
   rep.seed = opts.seed;
   Expectations exp = opts.expectationsDir.empty() ? Expectations{} : Expectations::load(opts.expectationsDir);
   const auto untestable = loadUntestable(opts.untestablePath);
