@@ -18,6 +18,7 @@ void registerNetUdpTunnelMutants(std::vector<TestInfo>& out);    // net_udp_tunn
 void registerNetFlowFilterTests(std::vector<TestInfo>& out);    // net_flow_filter_tests.cpp
 void registerNetFlowFilterMutants(std::vector<TestInfo>& out);  // net_flow_filter_mutants.cpp
 void registerNetRssContextTests(std::vector<TestInfo>& out);  // net_rss_ctx_tests.cpp
+void registerNetRxRefusalTests(std::vector<TestInfo>& out);   // net_rx_refusal_tests.cpp
 void registerInputTests(std::vector<TestInfo>& out);      // input_tests.cpp
 void registerInputMutants(std::vector<TestInfo>& out);    // input_mutants.cpp
 
@@ -34,6 +35,7 @@ void registerNetInputTests(std::vector<TestInfo>& out) {
   registerNetFlowFilterTests(out);
   registerNetFlowFilterMutants(out);
   registerNetRssContextTests(out);
+  registerNetRxRefusalTests(out);
   registerInputTests(out);
   registerInputMutants(out);
 }

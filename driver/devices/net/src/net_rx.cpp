@@ -117,6 +117,10 @@ void NetDriver::takeRx(uint16_t pair) {
   if (reposted) dev_->kick(qi);
 }
 
+namespace {
+constexpr uint8_t kTunnelBoth = hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6;
+}  // namespace
+
 bool NetDriver::checkRxHeader(const NetHdr& h, uint16_t pair) {
   const int qi = 2 * pair;
   std::vector<Evidence> ev{{"flags", h.flags}, {"gso_type", h.gsoType}};
@@ -137,6 +141,12 @@ bool NetDriver::checkRxHeader(const NetHdr& h, uint16_t pair) {
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#30: no RSC_INFO without RSC_EXT
     report(clause::kNetRxRscInfo, "net.rx_rsc_info", "RSC_INFO set without VIRTIO_NET_F_RSC_EXT", ev, qi);
     return false;
+  }
+  if (tunnelBit && ((h.gsoType & kTunnelBoth) == kTunnelBoth || !(h.flags & hdr::kFNeedsCsum) ||
+                    (h.flags & hdr::kFDataValid) || hdr::gsoBase(h.gsoType) == hdr::kGsoNone)) {
+    // drivernormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#8: both tunnel bits: the packet is not accepted
+    // drivernormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#10: a tunnel bit without NEEDS_CSUM, with DATA_VALID or over GSO_NONE: not accepted
+    return false;  // dropped (counted by the caller)
   }
   if (tunnelBit && !dev_->hasFeature(f::kGuestUdpTunnelGso)) {
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#11: no tunnel bits without GUEST_UDP_TUNNEL_GSO

@@ -80,6 +80,9 @@ bool NetDevice::adaptTunnelForGuest(const NetFrame& in, NetFrame* out) {
     // devicenormative:Device Types / Network Device / Device Operation / Processing of Incoming Packets#37: without UDP_TUNNEL_CSUM: a zero outer checksum
     setOuterUdpCsum(out->data, *l, 0);
   }
+  // The rx_tunnel_fault option spoils the header on purpose, so that a driver's refusal can be tested.
+  if (p_.rxTunnelFault == 1) out->hdr.gsoType |= hdr::kGsoUdpTunnelIpv4 | hdr::kGsoUdpTunnelIpv6;
+  if (p_.rxTunnelFault == 2) out->hdr.flags &= static_cast<uint8_t>(~hdr::kFNeedsCsum);
   return true;
 }
 

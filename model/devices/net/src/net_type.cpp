@@ -67,6 +67,7 @@ NetParams netParamsFrom(const DeviceOptions& options, const std::string& name) {
   // devicenormative:Device Types / Network Device / Device Operation / Control Virtqueue / RSS Context#1: max_rss_contexts at least 1 whenever RSS_CONTEXT is offered (0 = not offered)
   p.rssContexts = static_cast<uint16_t>(r.u64("rss_contexts", p.rssContexts, 0, 0xffff));
   p.udpTunnelGso = r.flag("udp_tunnel_gso", p.udpTunnelGso);
+  p.rxTunnelFault = static_cast<uint8_t>(r.u64("rx_tunnel_fault", p.rxTunnelFault, 0, 2));
   p.hashTunnel = r.flag("hash_tunnel", p.hashTunnel);
   p.tunnelTypes = static_cast<uint32_t>(r.u64("hash_tunnel_types", p.tunnelTypes, 1, net::rss::kTunnelsModelled));
   if (p.tunnelTypes & ~net::rss::kTunnelsModelled)
@@ -129,6 +130,7 @@ DeviceTypeInfo netDeviceType() {
       {"rss_max_indirection_table_length", "128", "entries", "rss_max_indirection_table_length (128..32768)"},
       {"rss_hash_types", "63", "bitmask", "supported_hash_types (VIRTIO_NET_HASH_TYPE_* bits, 1..511; default IPv4/TCPv4/UDPv4/IPv6/TCPv6/UDPv6)"},
       {"rss_contexts", "0", "contexts", "max_rss_contexts: offer VIRTIO_NET_F_RSS_CONTEXT (bit 64) with this many contexts besides the default one (0 = not offered; needs rss)"},
+      {"rx_tunnel_fault", "0", "enum", "device fault for driver tests: tunnel GSO packets reach the driver with both tunnel bits (1) or without NEEDS_CSUM (2); 0 = none"},
       {"udp_tunnel_gso", "false", "bool", "offer HOST_/GUEST_UDP_TUNNEL_GSO and their _CSUM features (bits 65..68; 24-byte header; needs gso)"},
       {"hash_tunnel", "false", "bool", "offer VIRTIO_NET_F_HASH_TUNNEL (HASH_TUNNEL_SET: RSS hashes the inner headers of enabled encapsulations; needs rss)"},
       {"hash_tunnel_types", "144", "bitmask", "supported_tunnel_types: VXLAN (16), IPIP (128) or both"},

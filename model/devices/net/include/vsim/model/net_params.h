@@ -38,6 +38,9 @@ struct NetParams {
   uint8_t rssMaxKeySize = 40;      ///< rss_max_key_size (40..255)
   uint16_t rssMaxIndirectionTable = 128;  ///< rss_max_indirection_table_length (128..32768)
   uint32_t rssHashTypes = 0x3f;    ///< supported_hash_types (IPv4 / TCPv4 / UDPv4 / IPv6 / TCPv6 / UDPv6)
+  /// Device fault for driver tests (makes the device break Processing of Incoming Packets on purpose): how tunnel
+  /// GSO packets handed to the driver are spoiled. 0 = none, 1 = both tunnel bits set, 2 = NEEDS_CSUM cleared.
+  uint8_t rxTunnelFault = 0;
   bool udpTunnelGso = false;       ///< HOST_ / GUEST_UDP_TUNNEL_GSO and _CSUM (bits 65..68; needs gso)
   uint16_t rssContexts = 0;        ///< max_rss_contexts: RSS contexts beyond the default one (0 = no RSS_CONTEXT)
   bool hashTunnel = false;         ///< VIRTIO_NET_F_HASH_TUNNEL (inner header hash for RSS; needs rss)
