@@ -17,6 +17,8 @@ void registerNetUdpTunnelTests(std::vector<TestInfo>& out);      // net_udp_tunn
 void registerNetUdpTunnelMutants(std::vector<TestInfo>& out);    // net_udp_tunnel_mutants.cpp
 void registerNetFlowFilterTests(std::vector<TestInfo>& out);    // net_flow_filter_tests.cpp
 void registerNetFlowFilterMutants(std::vector<TestInfo>& out);  // net_flow_filter_mutants.cpp
+void registerNetIpsecTests(std::vector<TestInfo>& out);          // net_ipsec_tests.cpp
+void registerNetIpsecMutants(std::vector<TestInfo>& out);        // net_ipsec_mutants.cpp
 void registerNetRssContextTests(std::vector<TestInfo>& out);  // net_rss_ctx_tests.cpp
 void registerNetRxRefusalTests(std::vector<TestInfo>& out);   // net_rx_refusal_tests.cpp
 void registerInputTests(std::vector<TestInfo>& out);      // input_tests.cpp
@@ -34,6 +36,8 @@ void registerNetInputTests(std::vector<TestInfo>& out) {
   registerNetUdpTunnelMutants(out);
   registerNetFlowFilterTests(out);
   registerNetFlowFilterMutants(out);
+  registerNetIpsecTests(out);
+  registerNetIpsecMutants(out);
   registerNetRssContextTests(out);
   registerNetRxRefusalTests(out);
   registerInputTests(out);

@@ -28,6 +28,7 @@ NetDevice::NetDevice(const NetParams& p, Backends b) : p_(p), b_(std::move(b)) {
   filter_.reset();
   if (b_.sw) port_ = b_.sw->attach(this, b_.portName);
   initFlowFilter();  // net_flow_filter_dev.cpp
+  initIpsec();       // net_ipsec_dev.cpp
 }
 
 NetDevice::~NetDevice() {
@@ -193,6 +194,7 @@ void NetDevice::onReset() {
   backlogTotal_ = 0;
   flows_.clear();
   if (ff_) ff_->reset();
+  if (ipsec_) ipsec_->reset();
   filter_.reset();
   filter_.setDefaultMac(std::nullopt);
   mac_ = p_.mac;  // a MAC_ADDR_SET / legacy write lasts until reset

@@ -13,6 +13,7 @@ void NetDevice::initFlowFilter() {
 }
 
 net::ff::FlowFilter::Answer NetDevice::adminCommand(uint16_t opcode, const std::vector<uint8_t>& data) {
+  if (ipsec_) return ipsecCommand(opcode, data);  // IPsec on: net_ipsec_dev.cpp (passes the rest on)
   if (ff_) return ff_->command(opcode, data);
   net::ff::FlowFilter::Answer a;
   if (opcode == net::ff::kCmdCapIdListQuery) return a;  // no capability supported

@@ -23,6 +23,7 @@ uint64_t NetDevice::deviceFeaturesHigh() const {
          hi(f::kHostUdpTunnelGsoCsum);
   // RSS_CONTEXT (64) with rss_contexts > 0; it requires CTRL_VQ and RSS (net_ctrl_rss_ctx.cpp).
   if (p_.rssContexts && p_.rss && p_.ctrlVq) o |= hi(f::kRssContext);
+  if (p_.ipsec) o |= hi(f::kIpsec);  // IPsec SA objects (net_ipsec_dev.cpp)
   return o;
 }
 

@@ -75,6 +75,8 @@ NetParams netParamsFrom(const DeviceOptions& options, const std::string& name) {
   p.deviceStats = r.flag("device_stats", p.deviceStats);
   p.flowFilter = r.flag("flow_filter", p.flowFilter);
   p.ffRules = static_cast<uint32_t>(r.u64("flow_filter_rules", p.ffRules, 1, 4096));
+  p.ipsec = r.flag("ipsec", p.ipsec);
+  p.ipsecSas = static_cast<uint32_t>(r.u64("ipsec_sas", p.ipsecSas, 1, 4096));
   p.mqPairs = static_cast<uint16_t>(r.u64("mq_pairs", p.mqPairs, 1, NetParams::kMaxPairs));
   p.queueSize = static_cast<uint16_t>(r.u64("queue_size", p.queueSize, 1, 32768));
   p.rxBacklog = static_cast<uint32_t>(r.u64("rx_backlog", p.rxBacklog, 0, 1u << 20));
@@ -137,6 +139,8 @@ DeviceTypeInfo netDeviceType() {
       {"device_stats", "false", "bool", "offer VIRTIO_NET_F_DEVICE_STATS (STATS_QUERY / STATS_GET: control, receive and transmit basic; needs ctrl_vq)"},
       {"flow_filter", "false", "bool", "flow filter capabilities and group / classifier / rule objects (self-group administration commands, NetDevice::adminCommand)"},
       {"flow_filter_rules", "64", "rules", "flow filter rules_limit and rules_per_group_limit (1..4096; 8 groups, 16 classifiers)"},
+      {"ipsec", "false", "bool", "offer VIRTIO_NET_F_IPSEC (70): IPsec capabilities and outbound / inbound SA objects (administration commands, NetDevice::adminCommand; no datapath)"},
+      {"ipsec_sas", "16", "SAs", "IPsec inb_sa_limit and outb_sa_limit (1..4096)"},
       {"mq_pairs", "1", "queue pairs", "max_virtqueue_pairs (1..1024); above 1 offers VIRTIO_NET_F_MQ"},
       {"queue_size", "256", "descriptors", "largest queue size offered (1..32768)"},
       {"rx_backlog", "64", "frames", "frames kept while the driver has no receive buffer posted (then dropped)"},

@@ -22,6 +22,7 @@ constexpr unsigned kGuestHdrlen = 59;
 constexpr unsigned kRssContext = 64;
 constexpr unsigned kGuestUdpTunnelGso = 65, kGuestUdpTunnelGsoCsum = 66, kHostUdpTunnelGso = 67;
 constexpr unsigned kHostUdpTunnelGsoCsum = 68;
+constexpr unsigned kIpsec = 70;  ///< VIRTIO_NET_F_IPSEC (SA objects: net_ipsec.h)
 constexpr uint64_t bitHigh(unsigned n) { return uint64_t{1} << (n - 64); }
 constexpr uint64_t bit(unsigned n) { return uint64_t{1} << n; }
 }  // namespace f

@@ -52,6 +52,7 @@ constexpr unsigned kGuestUdpTunnelGso = 65;
 constexpr unsigned kGuestUdpTunnelGsoCsum = 66;
 constexpr unsigned kHostUdpTunnelGso = 67;
 constexpr unsigned kHostUdpTunnelGsoCsum = 68;
+constexpr unsigned kIpsec = 70;
 }  // namespace f
 
 /// virtio_net_hdr flags and gso_type values.

@@ -27,6 +27,7 @@
 #include "vsim/model/device_queue.h"
 #include "vsim/model/l2_switch.h"
 #include "vsim/model/net_flow_filter.h"
+#include "vsim/model/net_ipsec.h"
 #include "vsim/model/net_params.h"
 #include "vsim/model/net_rss.h"
 #include "vsim/model/net_rx_filter.h"
@@ -156,6 +157,7 @@ class NetDevice final : public DeviceLogic, public NetPort {
   /// parameter no capability is listed and every resource command is refused (EINVAL, Q_INVALID_OPCODE).
   net::ff::FlowFilter::Answer adminCommand(uint16_t opcode, const std::vector<uint8_t>& data);
   const net::ff::FlowFilter* flowFilter() const { return ff_.get(); }
+  const net::ipsec::IpsecSa* ipsec() const { return ipsec_.get(); }
   /// @}
 
   /// @name Backend faults (host side)
@@ -222,6 +224,8 @@ class NetDevice final : public DeviceLogic, public NetPort {
   // net_flow_filter_dev.cpp: true when a flow filter rule decided (q: the queue, or -1 to drop)
   bool flowSteer(const NetFrame& f, int* q);
   void initFlowFilter();
+  void initIpsec();                                                                 // net_ipsec_dev.cpp
+  net::ff::FlowFilter::Answer ipsecCommand(uint16_t opcode, const std::vector<uint8_t>& data);  // net_ipsec_dev.cpp
   uint8_t ctrlHashTunnel(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);
   uint8_t ctrlRssCtx(uint8_t cmd, const std::vector<uint8_t>& data, uint16_t q);  // net_ctrl_rss_ctx.cpp
   // net_stats.cpp
@@ -272,6 +276,7 @@ class NetDevice final : public DeviceLogic, public NetPort {
   bool pulling_ = false;
   std::vector<uint8_t> scratch_;
   std::unique_ptr<net::ff::FlowFilter> ff_;  // flow filter (flow_filter parameter); objects reset by onReset
+  std::unique_ptr<net::ipsec::IpsecSa> ipsec_;  // IPsec SA objects (ipsec parameter); reset by onReset
 };
 
 }  // namespace vsim::model

@@ -48,6 +48,8 @@ struct NetParams {
   bool deviceStats = false;        ///< VIRTIO_NET_F_DEVICE_STATS (STATS_QUERY / STATS_GET; needs ctrl_vq)
   bool flowFilter = false;         ///< flow filter capabilities + resource objects (admin commands; no feature bit)
   uint32_t ffRules = 64;           ///< flow filter rules_limit / rules_per_group_limit (groups 8, classifiers 16)
+  bool ipsec = false;              ///< VIRTIO_NET_F_IPSEC (70): IPsec capabilities + SA objects (admin commands)
+  uint32_t ipsecSas = 16;          ///< IPsec inb_sa_limit and outb_sa_limit
   uint16_t mqPairs = 1;            ///< max_virtqueue_pairs; > 1 offers VIRTIO_NET_F_MQ (needs ctrl_vq)
   uint16_t queueSize = 256;        ///< largest queue size offered
   uint32_t rxBacklog = 64;         ///< frames kept while the driver has no receive buffer posted
