@@ -15,29 +15,16 @@ const std::string kDrv = "drivernormative:Device Types / Network Device / Device
 using Fault = std::function<void(NetRig&, ff::AdminChannel&, ff::FlowFilterClient&)>;
 
 TestInfo mutant(std::string id, std::string clause, std::string desc, bool enable, Fault fault) {
-  TestInfo t;
-  t.id = "virtio.driver.core.net.flow_filter." + std::move(id);
-  t.target = Direction::Driver;
-  t.kind = "negative";
-  t.clauses = {clause};
-  t.deviceTypes = {"net"};
-  t.description = std::move(desc);
-  t.run = [clause, enable, fault](TestContext& ctx) {
-    for (const auto& [k, v] : kFlowFilterOptions) ctx.spec().options[k] = v;
-    bool done = false;
-    ctx.withDriver([&](drv::Hal& hal, ViolationSink& sink) {
-      auto net = openNet(ctx, hal, sink, drv::NetDriverOptions{});
-      if (!net) return;
-      NetRig rig{ctx, hal, sink, hostNet(ctx), std::move(net)};
-      ff::AdminChannel ch = adminChannel(rig.host);
-      ff::FlowFilterClient c(ch);
-      if (enable && !c.enable()) return ctx.harnessError("flow filter capabilities could not be set");
-      fault(rig, ch, c);
-      done = true;
-    });
-    if (done && !ctx.failed()) ctx.expectOnlyClause(clause);
+  NetMutant m{.id = "virtio.driver.core.net.flow_filter." + std::move(id), .clause = clause,
+              .description = std::move(desc), .deviceOptions = kFlowFilterOptions};
+  m.body = [enable, fault](NetRig& r) {
+    ff::AdminChannel ch = adminChannel(r.host);
+    ff::FlowFilterClient c(ch);
+    if (enable && !c.enable()) return r.ctx.harnessError("flow filter capabilities could not be set"), false;
+    fault(r, ch, c);
+    return true;
   };
-  return t;
+  return makeNetMutant(std::move(m));
 }
 
 void send(ff::AdminChannel& ch, uint16_t type, uint32_t id, const std::vector<uint8_t>& body) {

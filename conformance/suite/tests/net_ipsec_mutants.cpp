@@ -15,31 +15,17 @@ const std::string kDrv = "drivernormative:Device Types / Network Device / Device
 using Fault = std::function<void(ff::AdminChannel&, sa::IpsecClient&)>;
 
 TestInfo mutant(std::string id, std::string clause, std::string desc, bool enable, Fault fault) {
-  TestInfo t;
-  t.id = "virtio.driver.core.net.ipsec." + std::move(id);
-  t.target = Direction::Driver;
-  t.kind = "negative";
-  t.clauses = {clause};
-  t.deviceTypes = {"net"};
-  t.description = std::move(desc);
-  t.run = [clause, enable, fault](TestContext& ctx) {
-    for (const auto& [k, v] : kIpsecOptions) ctx.spec().options[k] = v;
-    bool done = false;
-    ctx.withDriver([&](drv::Hal& hal, ViolationSink& sink) {
-      drv::NetDriverOptions o;
-      withIpsec(o);
-      auto net = openNet(ctx, hal, sink, o);
-      if (!net || !ipsecNegotiated(ctx, *net)) return;
-      NetRig rig{ctx, hal, sink, hostNet(ctx), std::move(net)};
-      ff::AdminChannel ch = adminChannel(rig.host);
-      sa::IpsecClient c(ch);
-      if (enable && !c.enable()) return ctx.harnessError("IPsec capabilities could not be set");
-      fault(ch, c);
-      done = true;
-    });
-    if (done && !ctx.failed()) ctx.expectOnlyClause(clause);
+  NetMutant m{.id = "virtio.driver.core.net.ipsec." + std::move(id), .clause = clause, .description = std::move(desc),
+              .deviceOptions = kIpsecOptions, .driverOptions = withIpsec};
+  m.body = [enable, fault](NetRig& r) {
+    if (!ipsecNegotiated(r.ctx, *r.net)) return false;
+    ff::AdminChannel ch = adminChannel(r.host);
+    sa::IpsecClient c(ch);
+    if (enable && !c.enable()) return r.ctx.harnessError("IPsec capabilities could not be set"), false;
+    fault(ch, c);
+    return true;
   };
-  return t;
+  return makeNetMutant(std::move(m));
 }
 
 void create(ff::AdminChannel& ch, uint16_t type, uint32_t id, const std::vector<uint8_t>& body) {
