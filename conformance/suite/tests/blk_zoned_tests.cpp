@@ -87,11 +87,8 @@ bool writeAt(BlkRaw& raw, uint64_t sector, uint32_t sectors, uint8_t* status, ui
 
 void registerBlkZonedTests(std::vector<TestInfo>& out) {
   auto add = [&](DeviceCheck c) { out.push_back(makeDeviceCheck(std::move(c))); };
-  const std::string DI = "devicenormative:Device Types / Block Device / Device Initialization#";
-  const std::string DO = "devicenormative:Device Types / Block Device / Device Operation#";
-
   add(zcheck("config.characteristics",
-             {DI + "9", DI + "10", DI + "12", DI + "13", DI + "14", DI + "15", DI + "17", DI + "18"},
+             {"devicenormative:Device Types / Block Device / Device Initialization#9", "devicenormative:Device Types / Block Device / Device Initialization#10", "devicenormative:Device Types / Block Device / Device Initialization#12", "devicenormative:Device Types / Block Device / Device Initialization#13", "devicenormative:Device Types / Block Device / Device Initialization#14", "devicenormative:Device Types / Block Device / Device Initialization#15", "devicenormative:Device Types / Block Device / Device Initialization#17", "devicenormative:Device Types / Block Device / Device Initialization#18"},
              "the zoned characteristics read back as configured: model HM, zone size, limits, append limit within "
              "seg_max * size_max, write granularity, unused2 zero; the zone report agrees",
              {{"max_open_zones", "3"}, {"max_active_zones", "5"}, {"max_append_sectors", "64"},
@@ -118,7 +115,7 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                  ctx.check(zones[i].start == i * kZs && zones[i].cap <= kZs, "zone " + std::to_string(i) + " layout");
              })));
   {
-    DeviceCheck c = zcheck("init.hm_refuses_features_ok_without_zoned", {DI + "8"},
+    DeviceCheck c = zcheck("init.hm_refuses_features_ok_without_zoned", {"devicenormative:Device Types / Block Device / Device Initialization#8"},
                            "a driver accepts everything but ZONED from a host-managed disk: FEATURES_OK stays clear",
                            {}, [](TestContext& ctx, drv::Hal& hal, ViolationSink& sink, const drv::DiscoveredDevice& d) {
                              const uint8_t s = rawNegotiate(ctx, hal, sink, d, (uint64_t{1} << bk::kFFlush), true);
@@ -127,19 +124,19 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                            });
     add(c);
   }
-  add(zcheck("mgmt.conventional_zone", {DO + "19"}, "open, close, finish and reset of conventional zone 0 fail with ZONE_INVALID_CMD",
+  add(zcheck("mgmt.conventional_zone", {"devicenormative:Device Types / Block Device / Device Operation#19"}, "open, close, finish and reset of conventional zone 0 fail with ZONE_INVALID_CMD",
              {}, live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice&) {
                for (uint32_t t : {bk::kTZoneOpen, bk::kTZoneClose, bk::kTZoneFinish, bk::kTZoneReset}) {
                  const BlkRawResult r = rawZoneOp(raw, t, 0);
                  ctx.check(r.used && r.status == bk::kSZoneInvalidCmd, "type " + std::to_string(t) + ": " + st(r.status));
                }
              })));
-  add(zcheck("append.not_swr", {DO + "20"}, "ZONE_APPEND to conventional zone 0 fails with ZONE_INVALID_CMD", {},
+  add(zcheck("append.not_swr", {"devicenormative:Device Types / Block Device / Device Operation#20"}, "ZONE_APPEND to conventional zone 0 fails with ZONE_INVALID_CMD", {},
              live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice&) {
                const AppendResult a = rawAppend(raw, 0, 4096);
                ctx.check(a.r.used && a.r.status == bk::kSZoneInvalidCmd, st(a.r.status));
              })));
-  add(zcheck("mgmt.open_transitions_and_resources", {DO + "21", DO + "22", DO + "26"},
+  add(zcheck("mgmt.open_transitions_and_resources", {"devicenormative:Device Types / Block Device / Device Operation#21", "devicenormative:Device Types / Block Device / Device Operation#22", "devicenormative:Device Types / Block Device / Device Operation#26"},
              "open of a full zone is invalid; opening beyond max_open_zones and implicit opens beyond the limits fail "
              "with a resource status and leave the zone as it was",
              {{"max_open_zones", "2"}, {"max_active_zones", "3"}},
@@ -164,7 +161,7 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                ctx.check(zstate(host, 6) == model::BlkZoneState::Empty, "zone 6 changed state");
                blk.zoneResetAll();
              })));
-  add(zcheck("mgmt.close_finish_reset_invalid", {DO + "23", DO + "24", DO + "25"},
+  add(zcheck("mgmt.close_finish_reset_invalid", {"devicenormative:Device Types / Block Device / Device Operation#23", "devicenormative:Device Types / Block Device / Device Operation#24", "devicenormative:Device Types / Block Device / Device Operation#25"},
              "close of a full zone, finish of an offline zone and reset of a read-only zone fail with "
              "ZONE_INVALID_CMD and change nothing",
              {}, live([](TestContext& ctx, drv::BlkDriver& blk, BlkRaw& raw, model::BlkDevice& host) {
@@ -181,13 +178,13 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                ctx.check(r.status == bk::kSZoneInvalidCmd, "reset of a read-only zone: " + st(r.status));
                ctx.check(zstate(host, 5) == model::BlkZoneState::ReadOnly, "read-only zone changed state");
              })));
-  add(zcheck("append.sector_not_zone_start", {DO + "27"}, "ZONE_APPEND naming a sector inside the zone fails with ZONE_INVALID_CMD",
+  add(zcheck("append.sector_not_zone_start", {"devicenormative:Device Types / Block Device / Device Operation#27"}, "ZONE_APPEND naming a sector inside the zone fails with ZONE_INVALID_CMD",
              {}, live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice& host) {
                const AppendResult a = rawAppend(raw, 2 * kZs + 8, 4096);
                ctx.check(a.r.status == bk::kSZoneInvalidCmd, st(a.r.status));
                ctx.check(host.zones().zone(2).wp == 2 * kZs, "data was appended");
              })));
-  add(zcheck("write.past_zone_capacity", {DO + "28"}, "OUT and ZONE_APPEND to a zone with no capacity left fail with ZONE_INVALID_CMD",
+  add(zcheck("write.past_zone_capacity", {"devicenormative:Device Types / Block Device / Device Operation#28"}, "OUT and ZONE_APPEND to a zone with no capacity left fail with ZONE_INVALID_CMD",
              {}, live([](TestContext& ctx, drv::BlkDriver& blk, BlkRaw& raw, model::BlkDevice&) {
                ctx.check(blk.zoneFinish(2 * kZs) == BlkStatus::Ok, "finish zone 2");
                uint8_t s = 0;
@@ -196,7 +193,7 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                const AppendResult a = rawAppend(raw, 2 * kZs, 4096);
                ctx.check(a.r.status == bk::kSZoneInvalidCmd, "APPEND: " + st(a.r.status));
              })));
-  add(zcheck("append.sector_returned", {DO + "29"}, "two appends to an empty zone land at its start and right after; append_sector says so",
+  add(zcheck("append.sector_returned", {"devicenormative:Device Types / Block Device / Device Operation#29"}, "two appends to an empty zone land at its start and right after; append_sector says so",
              {}, live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice& host) {
                const AppendResult a = rawAppend(raw, 6 * kZs, 4096, 0x61), b = rawAppend(raw, 6 * kZs, 4096, 0x62);
                ctx.check(a.r.status == bk::kSOk && b.r.status == bk::kSOk, "append status " + st(a.r.status) + " / " + st(b.r.status));
@@ -206,17 +203,17 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                host.readVisible((6 * kZs + 8) * 512, got.data(), got.size());
                ctx.check(got == std::vector<uint8_t>(512, 0x62), "the second append's data is not where append_sector says");
              })));
-  add(zcheck("append.unsupported_when_max_zero", {DO + "30"}, "max_append_sectors 0: ZONE_APPEND completes with UNSUPP",
+  add(zcheck("append.unsupported_when_max_zero", {"devicenormative:Device Types / Block Device / Device Operation#30"}, "max_append_sectors 0: ZONE_APPEND completes with UNSUPP",
              {{"max_append_sectors", "0"}}, live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice&) {
                const AppendResult a = rawAppend(raw, 2 * kZs, 4096);
                ctx.check(a.r.status == bk::kSUnsupp, st(a.r.status));
              })));
-  add(zcheck("append.larger_than_max", {DO + "31"}, "max_append_sectors 16: a 32-sector append fails with ZONE_INVALID_CMD",
+  add(zcheck("append.larger_than_max", {"devicenormative:Device Types / Block Device / Device Operation#31"}, "max_append_sectors 16: a 32-sector append fails with ZONE_INVALID_CMD",
              {{"max_append_sectors", "16"}}, live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice&) {
                const AppendResult a = rawAppend(raw, 2 * kZs, 32 * 512);
                ctx.check(a.r.status == bk::kSZoneInvalidCmd, st(a.r.status));
              })));
-  add(zcheck("io.spans_zones", {DO + "32"}, "IN and OUT ranges from a SWR zone into the next fail with ZONE_INVALID_CMD",
+  add(zcheck("io.spans_zones", {"devicenormative:Device Types / Block Device / Device Operation#32"}, "IN and OUT ranges from a SWR zone into the next fail with ZONE_INVALID_CMD",
              {}, live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice&) {
                const BlkRawResult r = raw.request(bk::kTIn, 3 * kZs - 4, {raw.buffer(8 * 512, true)});
                ctx.check(r.status == bk::kSZoneInvalidCmd, "IN: " + st(r.status));
@@ -225,14 +222,14 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                const BlkRawResult w = raw.request(bk::kTOut, 2 * kZs + 1, {raw.buffer(uint32_t(kZs) * 512, false)});
                ctx.check(w.status == bk::kSZoneInvalidCmd, "OUT: " + st(w.status));
              })));
-  add(zcheck("write.not_at_write_pointer", {DO + "33"}, "an OUT 8 sectors past the write pointer fails with ZONE_UNALIGNED_WP",
+  add(zcheck("write.not_at_write_pointer", {"devicenormative:Device Types / Block Device / Device Operation#33"}, "an OUT 8 sectors past the write pointer fails with ZONE_UNALIGNED_WP",
              {}, live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice& host) {
                uint8_t s = 0;
                writeAt(raw, 7 * kZs + 8, 8, &s);
                ctx.check(s == bk::kSZoneUnalignedWp, st(s));
                ctx.check(host.zones().zone(7).wp == 7 * kZs, "write pointer moved");
              })));
-  add(zcheck("zone.read_only_and_offline", {DO + "35", DO + "36"},
+  add(zcheck("zone.read_only_and_offline", {"devicenormative:Device Types / Block Device / Device Operation#35", "devicenormative:Device Types / Block Device / Device Operation#36"},
              "OUT and ZONE_APPEND to a read-only zone, and IN or ZONE_OPEN of an offline zone, fail with ZONE_INVALID_CMD",
              {}, live([](TestContext& ctx, drv::BlkDriver&, BlkRaw& raw, model::BlkDevice& host) {
                host.setZoneCondition(8, model::BlkZoneState::ReadOnly);
@@ -245,7 +242,7 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                ctx.check(r.status == bk::kSZoneInvalidCmd, "IN from offline: " + st(r.status));
                ctx.check(rawZoneOp(raw, bk::kTZoneOpen, 9 * kZs).status == bk::kSZoneInvalidCmd, "OPEN of offline");
              })));
-  add(zcheck("read.unwritten_data", {DO + "37", DO + "38"},
+  add(zcheck("read.unwritten_data", {"devicenormative:Device Types / Block Device / Device Operation#37", "devicenormative:Device Types / Block Device / Device Operation#38"},
              "sectors past the write pointer read as the fill pattern (zeroes), also after a reset of written data",
              {}, live([](TestContext& ctx, drv::BlkDriver& blk, BlkRaw&, model::BlkDevice&) {
                const std::vector<uint8_t> data = pattern(77, 8 * 512);
@@ -261,7 +258,7 @@ void registerBlkZonedTests(std::vector<TestInfo>& out) {
                ctx.check(std::all_of(got.begin(), got.begin() + 8 * 512, [](uint8_t b) { return b == 0; }),
                          "reset data still readable");
              })));
-  add(zcheck("secure_erase.zones", {DO + "39", DO + "40", DO + "41"},
+  add(zcheck("secure_erase.zones", {"devicenormative:Device Types / Block Device / Device Operation#39", "devicenormative:Device Types / Block Device / Device Operation#40", "devicenormative:Device Types / Block Device / Device Operation#41"},
              "secure_erase_sector_alignment is a multiple of zone_sectors; a partial-zone SECURE_ERASE fails; a "
              "whole-zone one resets the zone (empty, write pointer at its start)",
              {}, live([](TestContext& ctx, drv::BlkDriver& blk, BlkRaw& raw, model::BlkDevice& host) {

@@ -143,12 +143,10 @@ void blkZonedWorkload(TestContext& ctx, drv::Hal& hal, ViolationSink& sink, cons
 namespace blkcon {
 
 void registerBlkZonedWorkload(std::vector<TestInfo>& out) {
-  const std::string DI = "drivernormative:Device Types / Block Device / Device Initialization#";
-  const std::string DO = "drivernormative:Device Types / Block Device / Device Operation#";
   DeviceCheck c;
   c.id = "virtio.driver.core.blk.zoned.workload_host_managed";
-  c.clauses = {DI + "5",  DI + "6",  DI + "8",  DO + "18", DO + "20", DO + "21",
-               DO + "22", DO + "23", DO + "24", DO + "26"};
+  c.clauses = {"drivernormative:Device Types / Block Device / Device Initialization#5",  "drivernormative:Device Types / Block Device / Device Initialization#6",  "drivernormative:Device Types / Block Device / Device Initialization#8",  "drivernormative:Device Types / Block Device / Device Operation#18", "drivernormative:Device Types / Block Device / Device Operation#20", "drivernormative:Device Types / Block Device / Device Operation#21",
+               "drivernormative:Device Types / Block Device / Device Operation#22", "drivernormative:Device Types / Block Device / Device Operation#23", "drivernormative:Device Types / Block Device / Device Operation#24", "drivernormative:Device Types / Block Device / Device Operation#26"};
   c.description = "the built-in driver on a host-managed disk (write granularity 4096): zone report, reset all, "
                   "writes at the write pointer, open / close / finish / reset, appends; the strict device judges it";
   c.deviceType = kZonedType;

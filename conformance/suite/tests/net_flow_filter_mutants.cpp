@@ -10,7 +10,6 @@ using namespace netsuite;
 
 namespace {
 
-const std::string kDrv = "drivernormative:Device Types / Network Device / Device Operation / Flow filter#";
 
 using Fault = std::function<void(NetRig&, ff::AdminChannel&, ff::FlowFilterClient&)>;
 
@@ -39,14 +38,14 @@ void classifier(ff::AdminChannel& ch, uint32_t id, const ff::Match& m) {
 }  // namespace
 
 void registerNetFlowFilterMutants(std::vector<TestInfo>& out) {
-  out.push_back(mutant("objects_before_capabilities", kDrv + "1",
+  out.push_back(mutant("objects_before_capabilities", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#1",
                        "only the resource capability set (not selector and action), then a group CREATE", false,
                        [](NetRig&, ff::AdminChannel& ch, ff::FlowFilterClient&) {
                          auto cap = ch(ff::kCmdDeviceCapGet, capCommand(ff::kResourceCap));
                          ch(ff::kCmdDriverCapSet, capCommand(ff::kResourceCap, cap.result));
                          send(ch, ff::kObjGroup, 1, {1, 0});
                        }));
-  out.push_back(mutant("classifier_selector_order", kDrv + "9",
+  out.push_back(mutant("classifier_selector_order", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#9",
                        "a classifier whose selectors come IPv4 first, then ETH (masks otherwise as our client sets them)",
                        true, [](NetRig&, ff::AdminChannel& ch, ff::FlowFilterClient&) {
                          std::vector<uint8_t> b{2, 0, 0, 0, 0, 0, 0, 0, ff::kIpv4, 0, 0, 0, 20, 0, 0, 0};
@@ -57,7 +56,7 @@ void registerNetFlowFilterMutants(std::vector<TestInfo>& out) {
                          b.resize(b.size() + 14, 0);
                          send(ch, ff::kObjClassifier, 1, b);
                        }));
-  out.push_back(mutant("classifier_ethertype_mask", kDrv + "10",
+  out.push_back(mutant("classifier_ethertype_mask", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#10",
                        "an ETH + IPv4 classifier whose EtherType mask is zero", true,
                        [](NetRig&, ff::AdminChannel& ch, ff::FlowFilterClient&) {
                          ff::Match m;
@@ -66,7 +65,7 @@ void registerNetFlowFilterMutants(std::vector<TestInfo>& out) {
                          b[16 + 12] = b[16 + 13] = 0;  // selectors[0].mask EtherType
                          send(ch, ff::kObjClassifier, 1, b);
                        }));
-  out.push_back(mutant("rule_ethertype_key", kDrv + "11",
+  out.push_back(mutant("rule_ethertype_key", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#11",
                        "a rule on an ETH + IPv4 classifier whose EtherType key is the IPv6 one", true,
                        [](NetRig&, ff::AdminChannel& ch, ff::FlowFilterClient&) {
                          ff::Match m;
@@ -77,7 +76,7 @@ void registerNetFlowFilterMutants(std::vector<TestInfo>& out) {
                          b[16 + 12] = 0x86, b[16 + 13] = 0xdd;  // keys: EtherType
                          send(ch, ff::kObjRule, 3, b);
                        }));
-  out.push_back(mutant("rule_protocol_key", kDrv + "12",
+  out.push_back(mutant("rule_protocol_key", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#12",
                        "a rule on an ETH + IPv4 + UDP classifier whose Protocol key is TCP (6)", true,
                        [](NetRig&, ff::AdminChannel& ch, ff::FlowFilterClient&) {
                          const auto m = udpTo(53);
@@ -89,7 +88,8 @@ void registerNetFlowFilterMutants(std::vector<TestInfo>& out) {
                        }));
   for (bool group : {true, false})
     out.push_back(mutant(group ? "group_destroyed_before_rules" : "classifier_destroyed_before_rules",
-                         kDrv + (group ? "2" : "4"),
+                         (group ? "drivernormative:Device Types / Network Device / Device Operation / Flow filter#2"
+                                : "drivernormative:Device Types / Network Device / Device Operation / Flow filter#4"),
                          std::string("one rule in place, then DESTROY of its ") + (group ? "group" : "classifier"), true,
                          [group](NetRig&, ff::AdminChannel& ch, ff::FlowFilterClient& c) {
                            const uint32_t g = c.createGroup(1);
@@ -97,7 +97,7 @@ void registerNetFlowFilterMutants(std::vector<TestInfo>& out) {
                            // our client numbers classifiers from 1
                            ch(ff::kCmdObjDestroy, objCommand(group ? ff::kObjGroup : ff::kObjClassifier, group ? g : 1));
                          }));
-  out.push_back(mutant("rules_same_priority", kDrv + "6",
+  out.push_back(mutant("rules_same_priority", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#6",
                        "two rules of one group with rule_priority 3 (ports 53 and 80)", true,
                        [](NetRig&, ff::AdminChannel& ch, ff::FlowFilterClient& c) {
                          const uint32_t g = c.createGroup(1);

@@ -14,8 +14,6 @@ using namespace netsuite;
 
 namespace {
 
-const std::string kDev = "devicenormative:Device Types / Network Device / Device Operation / Flow filter#";
-const std::string kDrv = "drivernormative:Device Types / Network Device / Device Operation / Flow filter#";
 const std::vector<TK> kModern = {TK::PciModern, TK::PciTransitional, TK::MmioV2};
 
 void add(std::vector<TestInfo>& out, NetCase c) { out.push_back(makeNetCase(std::move(c))); }
@@ -81,7 +79,7 @@ bool rawCaps(NetRig& r, uint32_t groups, uint32_t classifiers) {
 void capabilityTests(std::vector<TestInfo>& out) {
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.capabilities",
-               .clauses = {kDev + "1"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#1"},
                .description = "CAP_ID_LIST_QUERY lists the resource, selector and action capabilities; DEVICE_CAP_GET "
                               "answers each (20-byte limits, at least the ETH selector, DROP and DIRECT_RX_VQ)",
                .deviceOptions = kFlowFilterOptions,
@@ -111,7 +109,7 @@ void capabilityTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.object_commands",
-               .clauses = {kDev + "2"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#2"},
                .description = "CREATE, QUERY, MODIFY, QUERY, DESTROY succeed for a group, a classifier and a rule, "
                               "QUERY returning what was set; QUERY after DESTROY fails",
                .deviceOptions = kFlowFilterOptions,
@@ -159,7 +157,7 @@ void capabilityTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.partial_mask_classifier",
-               .clauses = {kDev + "22"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#22"},
                .description = "where the selector capability offers partial masks, a classifier whose selectors carry "
                               "PARTIAL_MASK is created, with full field masks and with a one-bit mask",
                .deviceOptions = kFlowFilterOptions,
@@ -191,8 +189,8 @@ void capabilityTests(std::vector<TestInfo>& out) {
 void steeringTests(std::vector<TestInfo>& out) {
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.priorities",
-               .clauses = {kDev + "12", kDev + "11", kDev + "13", kDev + "14", kDev + "15", kDev + "16", kDev + "17",
-                           kDev + "19", kDev + "20"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#12", "devicenormative:Device Types / Network Device / Device Operation / Flow filter#11", "devicenormative:Device Types / Network Device / Device Operation / Flow filter#13", "devicenormative:Device Types / Network Device / Device Operation / Flow filter#14", "devicenormative:Device Types / Network Device / Device Operation / Flow filter#15", "devicenormative:Device Types / Network Device / Device Operation / Flow filter#16", "devicenormative:Device Types / Network Device / Device Operation / Flow filter#17",
+                           "devicenormative:Device Types / Network Device / Device Operation / Flow filter#19", "devicenormative:Device Types / Network Device / Device Operation / Flow filter#20"},
                .description = "group B (priority 5) and A (4): a frame matching rules of both follows B's highest-priority "
                               "matching rule; one matching only A follows A; moving a rule's queue moves the frame "
                               "(not automatic steering); a DROP rule drops; each frame arrives exactly once",
@@ -228,7 +226,7 @@ void steeringTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.receive_filter_first",
-               .clauses = {kDev + "21", kDev + "19"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#21", "devicenormative:Device Types / Network Device / Device Operation / Flow filter#19"},
                .description = "not promiscuous: a frame for another MAC address that a rule would send to receiveq2 is "
                               "dropped by the receive filter; promiscuous, the same frame follows the rule",
                .deviceOptions = kFlowFilterOptions,
@@ -249,7 +247,7 @@ void steeringTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.reset_queue_drops",
-               .clauses = {kDev + "10"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#10"},
                .description = "a rule directs port 53 to receiveq2; receiveq2 reset (not enabled again): the frame is "
                               "dropped, not delivered elsewhere; other traffic still arrives",
                .transports = kModern,
@@ -279,7 +277,7 @@ void steeringTests(std::vector<TestInfo>& out) {
 void statusTests(std::vector<TestInfo>& out) {
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.disabled_invalid_opcode",
-               .clauses = {kDev + "3"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#3"},
                .description = "flow filter not offered: CREATE, MODIFY, QUERY and DESTROY of a group, classifier and "
                               "rule all fail with status qualifier Q_INVALID_OPCODE",
                .body =
@@ -296,7 +294,7 @@ void statusTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.group_priority_taken",
-               .clauses = {kDev + "4"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#4"},
                .description = "a second group with the priority of an existing one is refused with EINVAL",
                .deviceOptions = kFlowFilterOptions,
                .body =
@@ -310,7 +308,7 @@ void statusTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.group_limit",
-               .clauses = {kDev + "5"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#5"},
                .description = "driver capability groups_limit 2: two groups are created, the third is refused with ENOSPC",
                .deviceOptions = kFlowFilterOptions,
                .body =
@@ -325,7 +323,7 @@ void statusTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.classifier_limit",
-               .clauses = {kDev + "6"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#6"},
                .description = "driver capability classifiers_limit 1: the second classifier is refused with ENOSPC",
                .deviceOptions = kFlowFilterOptions,
                .body =
@@ -342,7 +340,8 @@ void statusTests(std::vector<TestInfo>& out) {
   for (bool group : {true, false})
     add(out, NetCase{
                  .id = std::string("virtio.device.core.net.flow_filter.") + (group ? "group" : "classifier") + "_busy",
-                 .clauses = {kDev + (group ? "7" : "8")},
+                 .clauses = {group ? "devicenormative:Device Types / Network Device / Device Operation / Flow filter#7"
+                                       : "devicenormative:Device Types / Network Device / Device Operation / Flow filter#8"},
                  .description = std::string("DESTROY of a ") + (group ? "group" : "classifier") +
                                 " a rule depends on fails with EBUSY; after the rule is destroyed it succeeds",
                  .deviceOptions = kFlowFilterOptions,
@@ -365,7 +364,7 @@ void statusTests(std::vector<TestInfo>& out) {
              });
   add(out, NetCase{
                .id = "virtio.device.core.net.flow_filter.bad_rule_refused",
-               .clauses = {kDev + "9"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / Flow filter#9"},
                .description = "rule CREATE fails for: DIRECT_RX_VQ naming a transmit queue, rule_priority equal to "
                               "last_rule_priority, id at rules_limit, a short key, an action the capability lacks",
                .deviceOptions = kFlowFilterOptions,
@@ -404,7 +403,7 @@ void driverTests(std::vector<TestInfo>& out) {
   add(out, NetCase{
                .id = "virtio.driver.core.net.builtin.flow_filter",
                .target = Direction::Driver,
-               .clauses = {kDrv + "1", kDrv + "9", kDrv + "10", kDrv + "11", kDrv + "12", kDrv + "2", kDrv + "4", kDrv + "6"},
+               .clauses = {"drivernormative:Device Types / Network Device / Device Operation / Flow filter#1", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#9", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#10", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#11", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#12", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#2", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#4", "drivernormative:Device Types / Network Device / Device Operation / Flow filter#6"},
                .description = "our flow filter client sets the three capabilities, builds ETH, ETH+IPv4, ETH+IPv6, "
                               "ETH+IPv4+UDP and ETH+IPv6+TCP classifiers and their rules (one priority each), then tears everything down "
                               "(rules before their group and classifiers); "

@@ -9,9 +9,6 @@ namespace vsim::conformance {
 using namespace netsuite;
 
 namespace {
-
-const std::string kDrv = "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#";
-
 using Fault = std::function<void(ff::AdminChannel&, sa::IpsecClient&)>;
 
 TestInfo mutant(std::string id, std::string clause, std::string desc, bool enable, Fault fault) {
@@ -35,17 +32,17 @@ void create(ff::AdminChannel& ch, uint16_t type, uint32_t id, const std::vector<
 }  // namespace
 
 void registerNetIpsecMutants(std::vector<TestInfo>& out) {
-  out.push_back(mutant("cap_get_without_list", kDrv + "1", "DEVICE_CAP_GET of IPSEC_RESOURCE_CAP without CAP_ID_LIST_QUERY",
+  out.push_back(mutant("cap_get_without_list", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#1", "DEVICE_CAP_GET of IPSEC_RESOURCE_CAP without CAP_ID_LIST_QUERY",
                        false, [](ff::AdminChannel& ch, sa::IpsecClient&) {
                          ch(ff::kCmdDeviceCapGet, capCommand(sa::kResourceCap));
                        }));
-  out.push_back(mutant("cap_set_without_get", kDrv + "2",
+  out.push_back(mutant("cap_set_without_get", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#2",
                        "CAP_ID_LIST_QUERY, then DRIVER_CAP_SET of IPSEC_RESOURCE_CAP (limits 1 / 1) without getting it",
                        false, [](ff::AdminChannel& ch, sa::IpsecClient&) {
                          ch(ff::kCmdCapIdListQuery, {});
                          ch(ff::kCmdDriverCapSet, capCommand(sa::kResourceCap, {1, 0, 0, 0, 1, 0, 0, 0}));
                        }));
-  out.push_back(mutant("sa_before_capabilities", kDrv + "3",
+  out.push_back(mutant("sa_before_capabilities", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#3",
                        "list, get both capabilities, set only IPSEC_RESOURCE_CAP, then an outbound SA CREATE", false,
                        [](ff::AdminChannel& ch, sa::IpsecClient&) {
                          ch(ff::kCmdCapIdListQuery, {});
@@ -56,7 +53,7 @@ void registerNetIpsecMutants(std::vector<TestInfo>& out) {
                          p.spi = 5;
                          create(ch, sa::kObjOutbSa, 0, sa::IpsecClient::saData(0, p, false));
                        }));
-  out.push_back(mutant("outbound_tunnel_unset", kDrv + "4",
+  out.push_back(mutant("outbound_tunnel_unset", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#4",
                        "a tunnel-mode outbound SA whose tunnel parameters are left zero (otherwise as our client sets it)",
                        true, [](ff::AdminChannel& ch, sa::IpsecClient& c) {
                          auto p = goodSa(c, 6);
@@ -64,7 +61,7 @@ void registerNetIpsecMutants(std::vector<TestInfo>& out) {
                          p.tunnelSrc = p.tunnelDst = 0;
                          create(ch, sa::kObjOutbSa, 0, sa::IpsecClient::saData(0, p, false));
                        }));
-  out.push_back(mutant("inbound_spi_unset", kDrv + "5", "an inbound SA with spi 0 (otherwise as our client sets it)",
+  out.push_back(mutant("inbound_spi_unset", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#5", "an inbound SA with spi 0 (otherwise as our client sets it)",
                        true, [](ff::AdminChannel& ch, sa::IpsecClient& c) {
                          create(ch, sa::kObjInbSa, 0, sa::IpsecClient::saData(0, goodSa(c, 0), true));
                        }));

@@ -10,9 +10,6 @@ using namespace netsuite;
 
 namespace {
 
-const std::string kDev = "devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#";
-const std::string kDrv = "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#";
-
 void add(std::vector<TestInfo>& out, NetCase c) {
   if (c.deviceOptions.empty()) c.deviceOptions = kIpsecOptions;
   if (!c.driverOptions) c.driverOptions = withIpsec;
@@ -37,7 +34,7 @@ uint32_t spiOf(const std::vector<uint8_t>& d) {
 void deviceTests(std::vector<TestInfo>& out) {
   add(out, NetCase{
                .id = "virtio.device.core.net.ipsec.capabilities",
-               .clauses = {kDev + "1"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#1"},
                .description = "CAP_ID_LIST_QUERY lists IPSEC_RESOURCE_CAP and IPSEC_SA_CAP; DEVICE_CAP_GET answers both "
                               "(8-byte limits, at least one mode)",
                .body =
@@ -58,7 +55,7 @@ void deviceTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.ipsec.object_commands",
-               .clauses = {kDev + "2", kDev + "8"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#2", "devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#8"},
                .description = "for an outbound and an inbound SA: CREATE, QUERY, MODIFY (new spi), QUERY, DESTROY, "
                               "QUERY fails, CREATE of the same id succeeds again",
                .body =
@@ -81,7 +78,7 @@ void deviceTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.ipsec.not_negotiated",
-               .clauses = {kDev + "3"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#3"},
                .description = "VIRTIO_NET_F_IPSEC not negotiated: CREATE / MODIFY / QUERY / DESTROY of both SA types "
                               "answer Q_INVALID_OPCODE",
                .driverOptions = [](drv::NetDriverOptions&) {},
@@ -101,7 +98,7 @@ void deviceTests(std::vector<TestInfo>& out) {
            });
   add(out, NetCase{
                .id = "virtio.device.core.net.ipsec.create_existing",
-               .clauses = {kDev + "4"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#4"},
                .description = "a second CREATE of an existing outbound / inbound SA id answers EEXIST",
                .body =
                    [](NetRig& r) {
@@ -119,7 +116,8 @@ void deviceTests(std::vector<TestInfo>& out) {
   for (bool in : {false, true})
     add(out, NetCase{
                  .id = std::string("virtio.device.core.net.ipsec.") + (in ? "inbound" : "outbound") + "_create_limits",
-                 .clauses = {kDev + (in ? "6" : "5")},
+                 .clauses = {in ? "devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#6"
+                                    : "devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#5"},
                  .description = "CREATE fails for id == the SA limit, for a cipher and an authentication algorithm "
                                 "outside IPSEC_SA_CAP and for a mode the device does not offer; the last id below the limit works",
                  .body =
@@ -142,7 +140,7 @@ void deviceTests(std::vector<TestInfo>& out) {
              });
   add(out, NetCase{
                .id = "virtio.device.core.net.ipsec.reset_destroys",
-               .clauses = {kDev + "10"},
+               .clauses = {"devicenormative:Device Types / Network Device / Device Operation / IPsec Operation#10"},
                .description = "two SAs created; after a device reset (driver re-initialised) QUERY of both fails and "
                               "CREATE of the same ids succeeds",
                .body =
@@ -173,7 +171,7 @@ void driverTests(std::vector<TestInfo>& out) {
   add(out, NetCase{
                .id = "virtio.driver.core.net.builtin.ipsec",
                .target = Direction::Driver,
-               .clauses = {kDrv + "1", kDrv + "2", kDrv + "3", kDrv + "4", kDrv + "5"},
+               .clauses = {"drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#1", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#2", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#3", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#4", "drivernormative:Device Types / Network Device / Device Operation / IPsec Operation#5"},
                .description = "our IPsec client lists, gets and sets both capabilities, then creates a tunnel and a "
                               "transport outbound SA and an inbound SA; the strict device reports nothing",
                .body =

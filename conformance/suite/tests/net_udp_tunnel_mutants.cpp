@@ -14,8 +14,6 @@ namespace mh = model::net::hdr;
 namespace {
 
 constexpr uint8_t kTunnelBits = mh::kGsoUdpTunnelIpv4 | mh::kGsoUdpTunnelIpv6;
-const std::string kPT = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#";
-
 enum class Fault : uint8_t { None, SwapTunnelBit, OuterOffset, NoTunnelBit, AddCsumFlag };
 
 struct TunnelMutant {
@@ -58,42 +56,42 @@ TestInfo make(TunnelMutant m) {
 void registerNetUdpTunnelMutants(std::vector<TestInfo>& out) {
   using F = mn::OuterCsumFill;
   // drivernormative: inner IPv4 needs the IPV4 tunnel bit
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_inner_ipv4_bit", .clause = kPT + "18",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_inner_ipv4_bit", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#18",
                       .description = "a VXLAN request over an inner IPv4 header marked UDP_TUNNEL_IPV6",
                       .fault = Fault::SwapTunnelBit}));
   // drivernormative: inner IPv6 needs the IPV6 tunnel bit
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_inner_ipv6_bit", .clause = kPT + "19",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_inner_ipv6_bit", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#19",
                       .description = "a VXLAN request over an inner IPv6 header marked UDP_TUNNEL_IPV4",
                       .innerV6 = true, .fault = Fault::SwapTunnelBit}));
   // drivernormative: no outer checksum offload without both HOST_UDP_TUNNEL features
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_offload_without_csum_feature", .clause = kPT + "20",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_offload_without_csum_feature", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#20",
                       .description = "HOST_UDP_TUNNEL_GSO without _CSUM: a plain TCP segmentation request of a VXLAN "
                                      "frame whose outer checksum is left as the pseudo-header sum",
                       .csumFeature = false, .fill = F::PseudoHeader, .fault = Fault::NoTunnelBit}));
   // drivernormative: with both features, tunnel bit and UDP_TUNNEL_CSUM mark outer checksum offload
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_offload_unmarked", .clause = kPT + "21",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_offload_unmarked", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#21",
                       .description = "both features: a VXLAN request leaving the outer checksum to the device without "
                                      "UDP_TUNNEL_CSUM",
                       .fill = F::PseudoHeader}));
   // drivernormative: no UDP_TUNNEL_CSUM without HOST_UDP_TUNNEL_GSO_CSUM
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_csum_flag_without_feature", .clause = kPT + "22",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_csum_flag_without_feature", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#22",
                       .description = "HOST_UDP_TUNNEL_GSO without _CSUM: a VXLAN request with UDP_TUNNEL_CSUM",
                       .csumFeature = false, .fill = F::PseudoHeader, .fault = Fault::AddCsumFlag}));
   // drivernormative: outer_th_offset / inner_nh_offset locate the headers
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_offsets", .clause = kPT + "37",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_offsets", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#37",
                       .description = "a VXLAN request whose outer_th_offset is 4 bytes past the outer UDP header",
                       .fault = Fault::OuterOffset}));
   // drivernormative: UDP_TUNNEL_CSUM needs the outer pseudo-header sum
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_csum_not_pseudo", .clause = kPT + "39",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_csum_not_pseudo", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#39",
                       .description = "UDP_TUNNEL_CSUM set but the outer UDP checksum is zero",
                       .fault = Fault::AddCsumFlag}));
   // drivernormative: without _CSUM the outer header needs no checksum validation
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_outer_needs_validation", .clause = kPT + "40",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_outer_needs_validation", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#40",
                       .description = "HOST_UDP_TUNNEL_GSO without _CSUM: a VXLAN request whose outer checksum is the "
                                      "pseudo-header sum",
                       .csumFeature = false, .fill = F::PseudoHeader}));
   // drivernormative: outer checksum 0 or complete
-  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_outer_csum_invalid", .clause = kPT + "41",
+  out.push_back(make({.id = "virtio.driver.core.net.tx.tunnel_outer_csum_invalid", .clause = "drivernormative:Device Types / Network Device / Device Operation / Packet Transmission#41",
                       .description = "HOST_UDP_TUNNEL_GSO without _CSUM: a VXLAN request with a wrong outer checksum",
                       .csumFeature = false, .fill = F::Garbage}));
 }

@@ -10,8 +10,6 @@ namespace vsim::conformance::suspend {
 namespace {
 
 namespace st = vsim::status;
-const std::string kDrv = "drivernormative:General Initialization And Device Operation / Device Suspend#";
-
 using MutantBody = std::function<void(TestContext&, drv::Hal&, drv::Device&)>;
 
 /// A negative driver-direction test: open the device with our driver (VIRTIO_F_SUSPEND accepted unless
@@ -56,7 +54,7 @@ TestInfo mutant(const std::string& id, const std::string& clause, const std::str
 
 void registerSuspendMutants(std::vector<TestInfo>& out) {
   out.push_back(mutant(
-      "virtio.driver.core.suspend.without_negotiation", kDrv + "1",
+      "virtio.driver.core.suspend.without_negotiation", "drivernormative:General Initialization And Device Operation / Device Suspend#1",
       "the driver did not accept VIRTIO_F_SUSPEND and sets SUSPEND on the live device all the same",
       [](TestContext&, drv::Hal&, drv::Device& d) {
         d.transport().setStatus(static_cast<uint8_t>(d.driverStatus() | st::kSuspend));  // the fault
@@ -65,7 +63,7 @@ void registerSuspendMutants(std::vector<TestInfo>& out) {
       "rng", /*suspend=*/false));
 
   out.push_back(mutant(
-      "virtio.driver.core.suspend.status_not_reread", kDrv + "2",
+      "virtio.driver.core.suspend.status_not_reread", "drivernormative:General Initialization And Device Operation / Device Suspend#2",
       "the driver sets SUSPEND and, without reading the status back, sets DRIVER_OK to resume",
       [](TestContext&, drv::Hal&, drv::Device& d) {
         const uint8_t s = static_cast<uint8_t>(d.driverStatus() | st::kSuspend);
@@ -75,7 +73,7 @@ void registerSuspendMutants(std::vector<TestInfo>& out) {
       }));
 
   out.push_back(mutant(
-      "virtio.driver.core.suspend.buffer_made_available", kDrv + "3",
+      "virtio.driver.core.suspend.buffer_made_available", "drivernormative:General Initialization And Device Operation / Device Suspend#3",
       "the driver suspends correctly, makes a buffer available (not notified) while suspended, then resumes",
       [](TestContext& ctx, drv::Hal& hal, drv::Device& d) {
         if (!d.suspend()) return ctx.harnessError("the device did not suspend");
@@ -84,7 +82,7 @@ void registerSuspendMutants(std::vector<TestInfo>& out) {
       }));
 
   out.push_back(mutant(
-      "virtio.driver.core.suspend.notified", kDrv + "4",
+      "virtio.driver.core.suspend.notified", "drivernormative:General Initialization And Device Operation / Device Suspend#4",
       "the driver suspends correctly and then sends an available buffer notification for queue 0",
       [](TestContext& ctx, drv::Hal&, drv::Device& d) {
         if (!d.suspend()) return ctx.harnessError("the device did not suspend");
@@ -93,7 +91,7 @@ void registerSuspendMutants(std::vector<TestInfo>& out) {
       }));
 
   out.push_back(mutant(
-      "virtio.driver.core.suspend.config_written", kDrv + "5",
+      "virtio.driver.core.suspend.config_written", "drivernormative:General Initialization And Device Operation / Device Suspend#5",
       "input device: the driver suspends correctly and writes select into the device configuration",
       [](TestContext& ctx, drv::Hal&, drv::Device& d) {
         if (!d.suspend()) return ctx.harnessError("the device did not suspend");
@@ -104,7 +102,7 @@ void registerSuspendMutants(std::vector<TestInfo>& out) {
       "input"));
 
   out.push_back(mutant(
-      "virtio.driver.core.suspend.operation_before_resumed", kDrv + "6",
+      "virtio.driver.core.suspend.operation_before_resumed", "drivernormative:General Initialization And Device Operation / Device Suspend#6",
       "the driver sets DRIVER_OK to resume and, without waiting to read the device running, notifies a new buffer",
       [](TestContext& ctx, drv::Hal& hal, drv::Device& d) {
         if (!d.suspend()) return ctx.harnessError("the device did not suspend");

@@ -18,9 +18,6 @@ namespace st = vsim::status;
 namespace {
 
 constexpr uint8_t kLive = st::kAcknowledge | st::kDriver | st::kFeaturesOk | st::kDriverOk;
-const std::string kDev = "devicenormative:General Initialization And Device Operation / Device Suspend#";
-const std::string kDrv = "drivernormative:General Initialization And Device Operation / Device Suspend#";
-
 using RigBody = std::function<void(Rig&)>;
 
 /// A device-direction test on a raw rig (modern interfaces; the device offers VIRTIO_F_SUSPEND or is not supported).
@@ -82,7 +79,7 @@ bool bringUpSuspendable(Rig& r, bool driverOk = true) {
 
 void deviceTests(std::vector<TestInfo>& out) {
   out.push_back(rigTest(
-      "virtio.device.core.suspend.ignored_before_driver_ok", {kDev + "1"},
+      "virtio.device.core.suspend.ignored_before_driver_ok", {"devicenormative:General Initialization And Device Operation / Device Suspend#1"},
       "SUSPEND written after FEATURES_OK but before DRIVER_OK is ignored: it never reads 1, and DRIVER_OK then "
       "brings the device up as usual",
       [](Rig& r) {
@@ -100,7 +97,7 @@ void deviceTests(std::vector<TestInfo>& out) {
       }));
 
   out.push_back(rigTest(
-      "virtio.device.core.suspend.quiesced_until_resumed", {kDev + "6", kDev + "3", kDev + "7"},
+      "virtio.device.core.suspend.quiesced_until_resumed", {"devicenormative:General Initialization And Device Operation / Device Suspend#6", "devicenormative:General Initialization And Device Operation / Device Suspend#3", "devicenormative:General Initialization And Device Operation / Device Suspend#7"},
       "after SUSPEND the device shows SUSPEND=1/DRIVER_OK=0, ignores a buffer made available and notified "
       "(hostile) without touching rings or interrupt lines, and serves again once DRIVER_OK is set",
       [](Rig& r) {
@@ -132,7 +129,7 @@ void deviceTests(std::vector<TestInfo>& out) {
       }));
 
   out.push_back(rigTest(
-      "virtio.device.core.suspend.completions_before_suspended", {kDev + "8"},
+      "virtio.device.core.suspend.completions_before_suspended", {"devicenormative:General Initialization And Device Operation / Device Suspend#8"},
       "a buffer the device has handled but not yet returned (held by batch_used, processing stepped by hand) is "
       "used and notified before the device shows SUSPEND",
       [](Rig& r) {
@@ -156,7 +153,7 @@ void deviceTests(std::vector<TestInfo>& out) {
       "rng", [](model::DeviceSpec& s) { s.core.personality.batchUsed = 4; }));
 
   out.push_back(rigTest(
-      "virtio.device.core.suspend.config_change_deferred", {kDev + "4", kDev + "5", kDev + "3"},
+      "virtio.device.core.suspend.config_change_deferred", {"devicenormative:General Initialization And Device Operation / Device Suspend#4", "devicenormative:General Initialization And Device Operation / Device Suspend#5", "devicenormative:General Initialization And Device Operation / Device Suspend#3"},
       "a configuration change while suspended moves neither the generation nor the interrupt lines; the "
       "notification (and new generation) come once the device runs again",
       [](Rig& r) {
@@ -177,7 +174,7 @@ void deviceTests(std::vector<TestInfo>& out) {
       }));
 
   out.push_back(rigTest(
-      "virtio.device.core.suspend.config_write_ignored", {kDev + "2"},
+      "virtio.device.core.suspend.config_write_ignored", {"devicenormative:General Initialization And Device Operation / Device Suspend#2"},
       "input device: select written while suspended is ignored (size still 0); the same write after the resume "
       "takes effect",
       [](Rig& r) {
@@ -196,7 +193,7 @@ void deviceTests(std::vector<TestInfo>& out) {
       "input"));
 
   out.push_back(rigTest(
-      "virtio.device.core.suspend.failure_sets_needs_reset", {kDev + "6"},
+      "virtio.device.core.suspend.failure_sets_needs_reset", {"devicenormative:General Initialization And Device Operation / Device Suspend#6"},
       "a device that cannot suspend (personality suspend_fails) sets DEVICE_NEEDS_RESET instead",
       [](Rig& r) {
         if (!bringUpSuspendable(r)) return;
@@ -207,7 +204,7 @@ void deviceTests(std::vector<TestInfo>& out) {
       "rng", [](model::DeviceSpec& s) { s.core.personality.suspendFails = true; }));
 
   out.push_back(rigTest(
-      "virtio.device.core.suspend.resume_failure_sets_needs_reset", {kDev + "7"},
+      "virtio.device.core.suspend.resume_failure_sets_needs_reset", {"devicenormative:General Initialization And Device Operation / Device Suspend#7"},
       "a device that cannot resume (personality resume_fails) sets DEVICE_NEEDS_RESET instead",
       [](Rig& r) {
         if (!bringUpSuspendable(r)) return;
@@ -222,7 +219,7 @@ void deviceTests(std::vector<TestInfo>& out) {
 void driverTests(std::vector<TestInfo>& out) {
   out.push_back(ringcore::driverTest(
       "virtio.driver.core.suspend.workload",
-      {kDrv + "2", kDrv + "3", kDrv + "4", kDrv + "5", kDrv + "6", kDrv + "1"}, ringcore::kModern,
+      {"drivernormative:General Initialization And Device Operation / Device Suspend#2", "drivernormative:General Initialization And Device Operation / Device Suspend#3", "drivernormative:General Initialization And Device Operation / Device Suspend#4", "drivernormative:General Initialization And Device Operation / Device Suspend#5", "drivernormative:General Initialization And Device Operation / Device Suspend#6", "drivernormative:General Initialization And Device Operation / Device Suspend#1"}, ringcore::kModern,
       "the built-in entropy driver reads, suspends the device (reads fail meanwhile), resumes it and reads again",
       [](TestContext& ctx) {
         ctx.withDriver([&](drv::Hal& hal, ViolationSink& sink) {

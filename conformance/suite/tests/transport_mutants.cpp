@@ -14,8 +14,6 @@ namespace {
 namespace st = vsim::status;
 const std::string kPci = "drivernormative:Virtio Transport Options / Virtio Over PCI Bus / ";
 const std::string kCommon = kPci + "PCI Device Layout / Common configuration structure layout#";
-const std::string kMmio = "drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#";
-
 struct Where {
   drv::DiscoveredDevice dev;
   uint64_t common = 0, mmio = 0;
@@ -111,13 +109,13 @@ void registerTransportMutants(std::vector<TestInfo>& out) {
                          rd(h, w.common + c::kQueueMsixVector, 2);
                        }));
   // ---- virtio-mmio v2 ----
-  out.push_back(mutant("virtio.driver.mmio.regs.narrow_read", kMmio + "4", TK::MmioV2,
+  out.push_back(mutant("virtio.driver.mmio.regs.narrow_read", "drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#4", TK::MmioV2,
                        "a 16-bit read of a 32-bit control register",
                        [](TestContext&, drv::Transport&, drv::Hal& h, const Where& w) { rd(h, w.mmio + mmio::kVersion, 2); }));
-  out.push_back(mutant("virtio.driver.mmio.regs.write_read_only", kMmio + "2", TK::MmioV2,
+  out.push_back(mutant("virtio.driver.mmio.regs.write_read_only", "drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#2", TK::MmioV2,
                        "the driver writes the read-only MagicValue register",
                        [](TestContext&, drv::Transport&, drv::Hal& h, const Where& w) { wr(h, w.mmio + mmio::kMagicValue, 1, 4); }));
-  out.push_back(mutant("virtio.driver.mmio.queue.num_above_max", kMmio + "14", TK::MmioV2,
+  out.push_back(mutant("virtio.driver.mmio.queue.num_above_max", "drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#14", TK::MmioV2,
                        "QueueNum larger than QueueNumMax",
                        [](TestContext&, drv::Transport& t, drv::Hal& h, const Where& w) {
                          toFeaturesOk(t);
@@ -125,7 +123,7 @@ void registerTransportMutants(std::vector<TestInfo>& out) {
                          const uint64_t max = rd(h, w.mmio + mmio::kQueueNumMax, 4);
                          wr(h, w.mmio + mmio::kQueueNum, max * 2, 4);
                        }));
-  out.push_back(mutant("virtio.driver.mmio.irq.ack_undefined_bits", kMmio + "20", TK::MmioV2,
+  out.push_back(mutant("virtio.driver.mmio.irq.ack_undefined_bits", "drivernormative:Virtio Transport Options / Virtio Over MMIO / MMIO Device Register Layout#20", TK::MmioV2,
                        "InterruptACK with bits that mean nothing",
                        [](TestContext&, drv::Transport&, drv::Hal& h, const Where& w) {
                          rd(h, w.mmio + mmio::kInterruptStatus, 4);
